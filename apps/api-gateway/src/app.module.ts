@@ -1,0 +1,28 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ContractValidationPipe, TypedConfigModule } from '@nestjs-microservices/runtime';
+import { ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import { AuthModule } from './auth/auth.module';
+import { ApiError } from './common/api-error';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { GatewayConfig } from './config/gateway-config';
+
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TypedConfigModule.forRoot(GatewayConfig, config), AuthModule],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useFactory: () =>
+            new ContractValidationPipe(
+              (details) => new ApiError('VALIDATION_FAILED', ERROR_MESSAGES.VALIDATION_FAILED, details),
+            ),
+        },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import {
+  AUTH_PATTERNS,
+  AUTH_SERVICE,
+  type AuthRpcContract,
+  ERROR_MESSAGES,
+  isRpcErrorBody,
+  type LoginDto,
+  type LoginResponse,
+  type SignupDto,
+  type UserResponse,
+} from '@nestjs-microservices/shared';
+import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { ApiError } from '../common/api-error';
+import { GatewayConfig } from '../config/gateway-config';
+
+type Pattern = keyof AuthRpcContract;
+
+/**
+ * Every call from the gateway to the auth service goes through here: each has a timeout, and
+ * transport failures become 503/504 here and nowhere else.
+ */
+@Injectable()
+export class AuthClient {
+  private readonly logger = new Logger(AuthClient.name);
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(AUTH_SERVICE) private readonly client: ClientProxy,
+    config: GatewayConfig,
+  ) {
+    this.timeoutMs = config.auth.timeoutMs;
+  }
+
+  signup(dto: SignupDto): Promise<UserResponse> {
+    return this.call(AUTH_PATTERNS.signup, dto);
+  }
+
+  login(dto: LoginDto): Promise<LoginResponse> {
+    return this.call(AUTH_PATTERNS.login, dto);
+  }
+
+  private async call<P extends Pattern>(
+    pattern: P,
+    data: AuthRpcContract[P]['request'],
+  ): Promise<AuthRpcContract[P]['response']> {
+    try {
+      return await lastValueFrom(
+        this.client.send<AuthRpcContract[P]['response']>(pattern, data).pipe(timeout(this.timeoutMs)),
+      );
+    } catch (error) {
+      throw this.toApiError(pattern, error);
+    }
+  }
+
+  private toApiError(pattern: Pattern, error: unknown): ApiError {
+    if (isRpcErrorBody(error)) {
+      return new ApiError(error.code, error.message, error.details);
+    }
+    if (error instanceof TimeoutError) {
+      this.logger.warn(`${pattern}: no answer within ${this.timeoutMs} ms`);
+      return new ApiError('UPSTREAM_TIMEOUT', ERROR_MESSAGES.UPSTREAM_TIMEOUT);
+    }
+    if (error instanceof Error) {
+      // Connection refused, reset or closed while waiting: the service is not there.
+      this.logger.warn(`${pattern}: auth service unavailable (${error.message})`);
+      return new ApiError('AUTH_UNAVAILABLE', ERROR_MESSAGES.AUTH_UNAVAILABLE);
+    }
+    // The service answered, but not with the contract's error shape: a bug on its side.
+    this.logger.error(`${pattern}: untyped error from the auth service: ${JSON.stringify(error)}`);
+    return new ApiError('INTERNAL_ERROR', ERROR_MESSAGES.INTERNAL_ERROR);
+  }
+}

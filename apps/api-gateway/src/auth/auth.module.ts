@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { AUTH_SERVICE } from '@nestjs-microservices/shared';
+import { GatewayConfig } from '../config/gateway-config';
+import { AuthClient } from './auth.client';
+import { AuthController } from './auth.controller';
+
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: AUTH_SERVICE,
+        inject: [GatewayConfig],
+        useFactory: (config: GatewayConfig) => ({
+          transport: Transport.TCP,
+          options: { host: config.auth.host, port: config.auth.port },
+        }),
+      },
+    ]),
+  ],
+  controllers: [AuthController],
+  providers: [AuthClient],
+})
+export class AuthModule {}

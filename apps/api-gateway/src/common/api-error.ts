@@ -1,0 +1,19 @@
+import { ERROR_STATUS, type ErrorCode, type FieldError, type HttpErrorBody } from '@nestjs-microservices/shared';
+
+/** An error the gateway answers as it is: its code decides the status, its message is safe to show. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: FieldError[],
+  ) {
+    super(message);
+  }
+
+  toBody(): HttpErrorBody {
+    const body: HttpErrorBody = { statusCode: ERROR_STATUS[this.code], code: this.code, message: this.message };
+    return this.details ? { ...body, details: this.details } : body;
+  }
+}

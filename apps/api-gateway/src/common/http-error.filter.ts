@@ -1,0 +1,65 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ERROR_MESSAGES, type ErrorCode, type HttpErrorBody } from '@nestjs-microservices/shared';
+import { errorCodes, type FastifyReply } from 'fastify';
+import { ApiError } from './api-error';
+
+/**
+ * Fastify's body-parsing errors that mean "this is not JSON". Nest rewraps Fastify errors as
+ * `HttpException(message, status)`, dropping their code, so they are recognised by message.
+ */
+const MALFORMED_BODY_MESSAGES = new Set(
+  [errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY, errorCodes.FST_ERR_CTP_INVALID_JSON_BODY].map((E) => new E().message),
+);
+
+/**
+ * The one place where errors become HTTP answers, all of the shape `{statusCode, code, message, details?}`:
+ * API errors (including those that crossed the TCP hop), Nest's HTTP exceptions (unknown route),
+ * Fastify's own (body too large, malformed JSON), and anything unexpected (500, logged with its stack).
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const body = this.toBody(exception);
+    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown): HttpErrorBody {
+    if (exception instanceof ApiError) return exception.toBody();
+    const status = statusOf(exception);
+    if (status === undefined || status >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      return new ApiError('INTERNAL_ERROR', ERROR_MESSAGES.INTERNAL_ERROR).toBody();
+    }
+    const code = codeFor(status, exception);
+    const message = exception instanceof Error ? exception.message : 'Bad request';
+    return { statusCode: status, code, message };
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  if (typeof exception === 'object' && exception !== null && 'statusCode' in exception) {
+    const { statusCode } = exception;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode <= 599) return statusCode;
+  }
+  return undefined;
+}
+
+function codeFor(status: number, exception: unknown): ErrorCode {
+  switch (status) {
+    case 404:
+      return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    default:
+      return isMalformedBody(exception) ? 'MALFORMED_JSON' : 'BAD_REQUEST';
+  }
+}
+
+function isMalformedBody(exception: unknown): boolean {
+  return exception instanceof SyntaxError || (exception instanceof Error && MALFORMED_BODY_MESSAGES.has(exception.message));
+}

@@ -1,0 +1,28 @@
+import { baseEnvSchema, host, integer, port } from '@nestjs-microservices/runtime';
+import type { z } from 'zod';
+
+export const gatewayEnvSchema = baseEnvSchema.extend({
+  HOST: host('0.0.0.0'),
+  PORT: port(3000),
+  AUTH_TCP_HOST: host('127.0.0.1'),
+  AUTH_TCP_PORT: port(3001),
+  AUTH_RPC_TIMEOUT_MS: integer(5_000, 100, 60_000),
+  HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576),
+});
+
+export type GatewayEnv = z.output<typeof gatewayEnvSchema>;
+
+/** The gateway's settings, validated once at start-up and injected by class. */
+export class GatewayConfig {
+  readonly nodeEnv: GatewayEnv['NODE_ENV'];
+  readonly logLevel: GatewayEnv['LOG_LEVEL'];
+  readonly http: { host: string; port: number; bodyLimitBytes: number };
+  readonly auth: { host: string; port: number; timeoutMs: number };
+
+  constructor(env: GatewayEnv) {
+    this.nodeEnv = env.NODE_ENV;
+    this.logLevel = env.LOG_LEVEL;
+    this.http = { host: env.HOST, port: env.PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES };
+    this.auth = { host: env.AUTH_TCP_HOST, port: env.AUTH_TCP_PORT, timeoutMs: env.AUTH_RPC_TIMEOUT_MS };
+  }
+}

@@ -1,0 +1,29 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { RpcException } from '@nestjs/microservices';
+import { ContractValidationPipe, TypedConfigModule } from '@nestjs-microservices/runtime';
+import { ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { RpcErrorFilter } from './common/rpc-error.filter';
+import { AuthConfig } from './config/auth-config';
+import { DatabaseModule } from './database/database.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AuthConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TypedConfigModule.forRoot(AuthConfig, config), DatabaseModule, UsersModule],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useFactory: () =>
+            new ContractValidationPipe(
+              (details) => new RpcException(rpcError('VALIDATION_FAILED', ERROR_MESSAGES.VALIDATION_FAILED, details)),
+            ),
+        },
+        { provide: APP_FILTER, useClass: RpcErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { baseEnvSchema, host, integer, port } from '@nestjs-microservices/runtime';
+import { z } from 'zod';
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .default('sqlite:./data/auth.sqlite')
+  .refine((url) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(url), {
+    message: 'must be "sqlite:<path>" or "postgres://…"',
+  });
+
+export const authEnvSchema = baseEnvSchema.extend({
+  AUTH_TCP_HOST: host('127.0.0.1'),
+  AUTH_TCP_PORT: port(3001),
+  AUTH_TCP_MAX_FRAME_BYTES: integer(1_048_576, 1_024, 1_048_576),
+  AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: integer(10, 1, 100),
+  ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
+  ARGON2_TIME_COST: integer(2, 1, 20),
+  ARGON2_PARALLELISM: integer(1, 1, 16),
+});
+
+export type AuthEnv = z.output<typeof authEnvSchema>;
+
+/** The auth service's settings, validated once at start-up and injected by class. */
+export class AuthConfig {
+  readonly nodeEnv: AuthEnv['NODE_ENV'];
+  readonly logLevel: AuthEnv['LOG_LEVEL'];
+  readonly tcp: { host: string; port: number; maxFrameBytes: number; incompleteMessageTimeoutMs: number };
+  readonly database: { url: string; poolSize: number };
+  readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
+
+  constructor(env: AuthEnv) {
+    this.nodeEnv = env.NODE_ENV;
+    this.logLevel = env.LOG_LEVEL;
+    this.tcp = {
+      host: env.AUTH_TCP_HOST,
+      port: env.AUTH_TCP_PORT,
+      maxFrameBytes: env.AUTH_TCP_MAX_FRAME_BYTES,
+      incompleteMessageTimeoutMs: env.AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS,
+    };
+    this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+    this.argon2 = {
+      memoryKib: env.ARGON2_MEMORY_KIB,
+      timeCost: env.ARGON2_TIME_COST,
+      parallelism: env.ARGON2_PARALLELISM,
+    };
+  }
+}

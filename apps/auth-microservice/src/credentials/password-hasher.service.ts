@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type Algorithm, hash, type Options, parseOptions, verify } from '@node-rs/argon2';
+import { AuthConfig } from '../config/auth-config';
+
+// `Algorithm` is an ambient const enum, which isolated-module builds cannot inline.
+const ARGON2ID = 2 as Algorithm;
+
+/**
+ * argon2id hashing. The work runs on libuv's thread pool, so the event loop never blocks on it.
+ */
+@Injectable()
+export class PasswordHasher implements OnModuleInit {
+  private readonly options: Options;
+  private dummyHash: string | undefined;
+
+  constructor(config: AuthConfig) {
+    this.options = {
+      algorithm: ARGON2ID,
+      memoryCost: config.argon2.memoryKib,
+      timeCost: config.argon2.timeCost,
+      parallelism: config.argon2.parallelism,
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await this.hash(randomBytes(32).toString('base64url'));
+  }
+
+  hash(password: string): Promise<string> {
+    return hash(password, this.options);
+  }
+
+  /** False for a wrong password and for a stored value that is not a valid argon2 hash. */
+  async verify(passwordHash: string, password: string): Promise<boolean> {
+    try {
+      return await verify(passwordHash, password);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The same work as verifying a real account, for a username that does not exist, so that the
+   * answer time does not reveal whether an account exists. Always false.
+   */
+  async verifyDummy(password: string): Promise<false> {
+    this.dummyHash ??= await this.hash(randomBytes(32).toString('base64url'));
+    await this.verify(this.dummyHash, password);
+    return false;
+  }
+
+  /** True when the hash is not argon2id or was made with weaker parameters than configured now. */
+  needsRehash(passwordHash: string): boolean {
+    try {
+      const used = parseOptions(passwordHash);
+      return (
+        used.algorithm !== ARGON2ID ||
+        used.memoryCost < (this.options.memoryCost ?? 0) ||
+        used.timeCost < (this.options.timeCost ?? 0) ||
+        used.parallelism < (this.options.parallelism ?? 0)
+      );
+    } catch {
+      return true;
+    }
+  }
+}

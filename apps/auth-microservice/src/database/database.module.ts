@@ -1,0 +1,37 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { AuthConfig } from '../config/auth-config';
+import { DATABASE } from './database.tokens';
+import type { Database } from './database.types';
+import { migrateToLatest } from './migrate';
+import { openDatabase } from './open-database';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE,
+      inject: [AuthConfig],
+      useFactory: async (config: AuthConfig): Promise<Kysely<Database>> => {
+        const logger = new Logger('Database');
+        const { db, dialect, description } = openDatabase(config.database.url, config.database.poolSize);
+        try {
+          const applied = await migrateToLatest(db, dialect);
+          logger.log(`Using ${description}${applied.length ? `; applied migrations: ${applied.join(', ')}` : ''}`);
+        } catch (error) {
+          await db.destroy();
+          throw error;
+        }
+        return db;
+      },
+    },
+  ],
+  exports: [DATABASE],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}

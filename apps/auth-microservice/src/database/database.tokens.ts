@@ -1,0 +1,2 @@
+/** Injection token of the `Kysely<Database>` instance. */
+export const DATABASE = Symbol('DATABASE');

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import type { Dialect } from '../database.types';
+import { createUsers } from './0001-create-users';
+
+/** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001-create-users': createUsers(dialect),
+  };
+}

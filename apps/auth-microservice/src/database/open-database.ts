@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+import type { Database, Dialect } from './database.types';
+
+export interface DatabaseConnection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, without credentials: safe to log. */
+  description: string;
+}
+
+export function openDatabase(url: string, poolSize: number): DatabaseConnection {
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, poolSize);
+}
+
+function openSqlite(location: string): DatabaseConnection {
+  const inMemory = location === ':memory:';
+  const file = inMemory ? location : resolve(location);
+  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive a power cut,
+  // not only a process crash. busy_timeout covers a second process (a CLI) writing at the same time.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', description: `sqlite:${file}` };
+}
+
+function openPostgres(url: string, poolSize: number): DatabaseConnection {
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  const { hostname, port, pathname } = new URL(url);
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    description: `postgres://${hostname}:${port || 5432}${pathname}`,
+  };
+}

@@ -1,0 +1,13 @@
+import type { UserResponse } from '@nestjs-microservices/shared';
+
+/** A user as the auth service knows it. Never leaves the service: map it with `toUserResponse`. */
+export interface User {
+  id: string;
+  username: string;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+export function toUserResponse(user: User): UserResponse {
+  return { id: user.id, username: user.username, createdAt: user.createdAt.toISOString() };
+}

@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AUTH_PATTERNS,
+  LoginDto,
+  type LoginResponse,
+  SignupDto,
+  type UserResponse,
+} from '@nestjs-microservices/shared';
+import { UsersService } from './users.service';
+
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @MessagePattern(AUTH_PATTERNS.signup)
+  signup(@Payload() dto: SignupDto): Promise<UserResponse> {
+    return this.users.signup(dto);
+  }
+
+  @MessagePattern(AUTH_PATTERNS.login)
+  login(@Payload() dto: LoginDto): Promise<LoginResponse> {
+    return this.users.login(dto);
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely, Selectable } from 'kysely';
+import { isUniqueViolation } from '../database/database-errors';
+import { DATABASE } from '../database/database.tokens';
+import { type Database, toDate, type UsersTable } from '../database/database.types';
+import type { User } from './user';
+import { usernameKey } from './username-key';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  /** One INSERT; the unique index decides. False when the username is taken. */
+  async insert(user: User): Promise<boolean> {
+    const createdAt = user.createdAt.toISOString();
+    try {
+      await this.db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          username_normalized: usernameKey(user.username),
+          password_hash: user.passwordHash,
+          created_at: createdAt,
+          updated_at: createdAt,
+        })
+        .execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async findByUsername(username: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'password_hash', 'created_at'])
+      .where('username_normalized', '=', usernameKey(username))
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async existsByUsername(username: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('username_normalized', '=', usernameKey(username))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+function toUser(row: Pick<Selectable<UsersTable>, 'id' | 'username' | 'password_hash' | 'created_at'>): User {
+  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: toDate(row.created_at) };
+}

@@ -1,0 +1,56 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import {
+  ERROR_MESSAGES,
+  type LoginDto,
+  type LoginResponse,
+  rpcError,
+  type SignupDto,
+  type UserResponse,
+} from '@nestjs-microservices/shared';
+import { uuidv7 } from 'uuidv7';
+import { PasswordHasher } from '../credentials/password-hasher.service';
+import { toUserResponse } from './user';
+import { UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async signup({ username, password }: SignupDto): Promise<UserResponse> {
+    // Not a uniqueness check (the INSERT below is): it spares an argon2 hash for a name already
+    // taken, so a flood of sign-ups for existing names costs no hashing.
+    if (await this.users.existsByUsername(username)) throw usernameTaken();
+    const user = { id: uuidv7(), username, passwordHash: await this.hasher.hash(password), createdAt: new Date() };
+    if (!(await this.users.insert(user))) throw usernameTaken();
+    return toUserResponse(user);
+  }
+
+  async login({ username, password }: LoginDto): Promise<LoginResponse> {
+    const user = await this.users.findByUsername(username);
+    const valid = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyDummy(password);
+    if (!user || !valid) {
+      throw new RpcException(rpcError('INVALID_CREDENTIALS', ERROR_MESSAGES.INVALID_CREDENTIALS));
+    }
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.upgradeHash(user.id, password);
+    }
+    return { user: toUserResponse(user) };
+  }
+
+  /** Best effort: a failed upgrade must not fail a correct login; the next login tries again. */
+  private async upgradeHash(userId: string, password: string): Promise<void> {
+    try {
+      await this.users.updatePasswordHash(userId, await this.hasher.hash(password), new Date());
+    } catch (error) {
+      this.logger.warn(`Could not upgrade the password hash of user ${userId}: ${String(error)}`);
+    }
+  }
+}
+
+const usernameTaken = () => new RpcException(rpcError('USERNAME_TAKEN', ERROR_MESSAGES.USERNAME_TAKEN));

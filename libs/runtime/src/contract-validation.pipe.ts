@@ -1,0 +1,24 @@
+import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { type FieldError, toFieldErrors, VALIDATION_OPTIONS } from '@nestjs-microservices/shared';
+
+/**
+ * Validates a payload against its contract DTO, the same way at both entry points (the gateway's
+ * HTTP body and the auth service's TCP payload). Only the error type differs, hence `toError`.
+ */
+export class ContractValidationPipe extends ValidationPipe {
+  constructor(private readonly toError: (details: FieldError[]) => Error) {
+    super({
+      ...VALIDATION_OPTIONS,
+      transform: true,
+      exceptionFactory: (errors) => toError(toFieldErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // ValidationPipe throws a TypeError (→ 500) on `null`, and validates an array element-wise.
+    if (this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw this.toError([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), messages: ['must be a JSON object'] }]);
+    }
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import type { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads `.env` from the working directory when there is one (variables already set win), then
+ * validates the environment against `schema`. Throws a `ConfigError` naming every bad variable.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+  envFile = '.env',
+): z.output<S> {
+  if (env === process.env && envFile && existsSync(envFile)) {
+    process.loadEnvFile(envFile);
+  }
+  const result = schema.safeParse(env);
+  if (result.success) {
+    return result.data;
+  }
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+/** For `main.ts`: one line on stderr naming the setting, and exit code 1, instead of a stack trace. */
+export function loadConfigOrExit<S extends z.ZodType>(schema: S): z.output<S> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

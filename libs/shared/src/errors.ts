@@ -1,0 +1,71 @@
+/**
+ * The error contract. The auth service throws `RpcException(body)` with a body of this shape;
+ * the gateway answers HTTP with `{ statusCode, code, message, details? }`.
+ * The HTTP status of each code is defined here once.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
+  INVALID_CREDENTIALS: 401,
+  NOT_FOUND: 404,
+  UNKNOWN_PATTERN: 404,
+  USERNAME_TAKEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL_ERROR: 500,
+  AUTH_UNAVAILABLE: 503,
+  UPSTREAM_TIMEOUT: 504,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.fromEntries(
+  Object.keys(ERROR_STATUS).map((code) => [code, code]),
+) as { readonly [C in ErrorCode]: C };
+
+export const ERROR_MESSAGES = {
+  INVALID_CREDENTIALS: 'Invalid username or password',
+  USERNAME_TAKEN: 'This username is already taken',
+  VALIDATION_FAILED: 'The request is invalid',
+  INTERNAL_ERROR: 'Internal server error',
+  AUTH_UNAVAILABLE: 'The authentication service is unavailable',
+  UPSTREAM_TIMEOUT: 'The authentication service did not answer in time',
+  UNKNOWN_PATTERN: 'Unknown message pattern',
+} as const satisfies Partial<Record<ErrorCode, string>>;
+
+/** One offending field of a request, as listed in `details` of a VALIDATION_FAILED error. */
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** What crosses the TCP hop inside `RpcException`. */
+export interface RpcErrorBody {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: FieldError[];
+}
+
+/** What every HTTP error response of the gateway looks like. */
+export interface HttpErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details?: FieldError[];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+export function rpcError(code: ErrorCode, message: string, details?: FieldError[]): RpcErrorBody {
+  return details ? { status: ERROR_STATUS[code], code, message, details } : { status: ERROR_STATUS[code], code, message };
+}
+
+export function isRpcErrorBody(value: unknown): value is RpcErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return isErrorCode(candidate['code']) && typeof candidate['message'] === 'string';
+}

@@ -1,0 +1,29 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { isCommonPassword } from './common-passwords';
+
+/** NFKC first (it can produce spaces, e.g. from U+3000), then trim. Leaves non-strings for the type check. */
+export function NormalizeUsername(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.normalize('NFKC').trim() : value,
+  );
+}
+
+/** NIST SP 800-63B: normalise passwords (NFKC) so the same password typed on another device still matches. */
+export function NormalizePassword(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFKC') : value));
+}
+
+export function IsNotCommonPassword(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isNotCommonPassword',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property is too common; choose a less predictable password', ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !isCommonPassword(value),
+      },
+    });
+  };
+}
