@@ -12,6 +12,8 @@ async function bootstrap(): Promise<void> {
     new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
     { logger: nestLogLevels(config.logLevel) },
   );
+  // A JSON API: a body of any other type is refused with 415 instead of reaching validation as a string.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);

@@ -17,7 +17,12 @@ export class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // ValidationPipe throws a TypeError (→ 500) on `null`, and validates an array element-wise.
     if (this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw this.toError([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), messages: ['must be a JSON object'] }]);
+      throw this.toError([
+        {
+          field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type),
+          messages: ['must be a JSON object'],
+        },
+      ]);
     }
     return super.transform(value, metadata);
   }

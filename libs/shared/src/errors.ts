@@ -20,9 +20,9 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export const ERROR_CODES = Object.fromEntries(
-  Object.keys(ERROR_STATUS).map((code) => [code, code]),
-) as { readonly [C in ErrorCode]: C };
+export const ERROR_CODES = Object.fromEntries(Object.keys(ERROR_STATUS).map((code) => [code, code])) as {
+  readonly [C in ErrorCode]: C;
+};
 
 export const ERROR_MESSAGES = {
   INVALID_CREDENTIALS: 'Invalid username or password',
@@ -61,7 +61,9 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 export function rpcError(code: ErrorCode, message: string, details?: FieldError[]): RpcErrorBody {
-  return details ? { status: ERROR_STATUS[code], code, message, details } : { status: ERROR_STATUS[code], code, message };
+  return details
+    ? { status: ERROR_STATUS[code], code, message, details }
+    : { status: ERROR_STATUS[code], code, message };
 }
 
 export function isRpcErrorBody(value: unknown): value is RpcErrorBody {

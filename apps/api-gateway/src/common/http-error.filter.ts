@@ -61,5 +61,7 @@ function codeFor(status: number, exception: unknown): ErrorCode {
 }
 
 function isMalformedBody(exception: unknown): boolean {
-  return exception instanceof SyntaxError || (exception instanceof Error && MALFORMED_BODY_MESSAGES.has(exception.message));
+  return (
+    exception instanceof SyntaxError || (exception instanceof Error && MALFORMED_BODY_MESSAGES.has(exception.message))
+  );
 }

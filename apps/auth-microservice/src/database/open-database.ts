@@ -27,7 +27,11 @@ function openSqlite(location: string): DatabaseConnection {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', description: `sqlite:${file}` };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    dialect: 'sqlite',
+    description: `sqlite:${file}`,
+  };
 }
 
 function openPostgres(url: string, poolSize: number): DatabaseConnection {

@@ -33,7 +33,9 @@ export class UsersService {
 
   async login({ username, password }: LoginDto): Promise<LoginResponse> {
     const user = await this.users.findByUsername(username);
-    const valid = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyDummy(password);
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
       throw new RpcException(rpcError('INVALID_CREDENTIALS', ERROR_MESSAGES.INVALID_CREDENTIALS));
     }

@@ -16,9 +16,7 @@ export const VALIDATION_OPTIONS = {
 export function toFieldErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own: FieldError[] = error.constraints
-      ? [{ field, messages: Object.values(error.constraints) }]
-      : [];
+    const own: FieldError[] = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });
 }
