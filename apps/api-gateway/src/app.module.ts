@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ContractValidationPipe, TypedConfigModule } from '@nestjs-microservices/runtime';
-import { ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import { ERROR_CODES, ERROR_MESSAGES } from '@nestjs-microservices/shared';
 import { AuthModule } from './auth/auth.module';
 import { ApiError } from './common/api-error';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -18,7 +18,7 @@ export class AppModule {
           provide: APP_PIPE,
           useFactory: () =>
             new ContractValidationPipe(
-              (details) => new ApiError('VALIDATION_FAILED', ERROR_MESSAGES.VALIDATION_FAILED, details),
+              (details) => new ApiError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details),
             ),
         },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { ContractValidationPipe, TypedConfigModule } from '@nestjs-microservices/runtime';
-import { ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { RpcErrorFilter } from './common/rpc-error.filter';
 import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
@@ -19,7 +19,7 @@ export class AppModule {
           provide: APP_PIPE,
           useFactory: () =>
             new ContractValidationPipe(
-              (details) => new RpcException(rpcError('VALIDATION_FAILED', ERROR_MESSAGES.VALIDATION_FAILED, details)),
+              (details) => new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details)),
             ),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },

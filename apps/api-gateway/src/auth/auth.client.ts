@@ -4,6 +4,7 @@ import {
   AUTH_PATTERNS,
   AUTH_SERVICE,
   type AuthRpcContract,
+  ERROR_CODES,
   ERROR_MESSAGES,
   isRpcErrorBody,
   type LoginDto,
@@ -60,15 +61,15 @@ export class AuthClient {
     }
     if (error instanceof TimeoutError) {
       this.logger.warn(`${pattern}: no answer within ${this.timeoutMs} ms`);
-      return new ApiError('UPSTREAM_TIMEOUT', ERROR_MESSAGES.UPSTREAM_TIMEOUT);
+      return new ApiError(ERROR_CODES.UPSTREAM_TIMEOUT, ERROR_MESSAGES.UPSTREAM_TIMEOUT);
     }
     if (error instanceof Error) {
       // Connection refused, reset or closed while waiting: the service is not there.
       this.logger.warn(`${pattern}: auth service unavailable (${error.message})`);
-      return new ApiError('AUTH_UNAVAILABLE', ERROR_MESSAGES.AUTH_UNAVAILABLE);
+      return new ApiError(ERROR_CODES.AUTH_UNAVAILABLE, ERROR_MESSAGES.AUTH_UNAVAILABLE);
     }
     // The service answered, but not with the contract's error shape: a bug on its side.
     this.logger.error(`${pattern}: untyped error from the auth service: ${JSON.stringify(error)}`);
-    return new ApiError('INTERNAL_ERROR', ERROR_MESSAGES.INTERNAL_ERROR);
+    return new ApiError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR);
   }
 }

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ERROR_MESSAGES, type ErrorCode, type HttpErrorBody } from '@nestjs-microservices/shared';
+import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode, type HttpErrorBody } from '@nestjs-microservices/shared';
 import { errorCodes, type FastifyReply } from 'fastify';
 import { ApiError } from './api-error';
 
@@ -30,7 +30,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const status = statusOf(exception);
     if (status === undefined || status >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-      return new ApiError('INTERNAL_ERROR', ERROR_MESSAGES.INTERNAL_ERROR).toBody();
+      return new ApiError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR).toBody();
     }
     const code = codeFor(status, exception);
     const message = exception instanceof Error ? exception.message : 'Bad request';
@@ -50,13 +50,13 @@ function statusOf(exception: unknown): number | undefined {
 function codeFor(status: number, exception: unknown): ErrorCode {
   switch (status) {
     case 404:
-      return 'NOT_FOUND';
+      return ERROR_CODES.NOT_FOUND;
     case 413:
-      return 'PAYLOAD_TOO_LARGE';
+      return ERROR_CODES.PAYLOAD_TOO_LARGE;
     case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
+      return ERROR_CODES.UNSUPPORTED_MEDIA_TYPE;
     default:
-      return isMalformedBody(exception) ? 'MALFORMED_JSON' : 'BAD_REQUEST';
+      return isMalformedBody(exception) ? ERROR_CODES.MALFORMED_JSON : ERROR_CODES.BAD_REQUEST;
   }
 }
 

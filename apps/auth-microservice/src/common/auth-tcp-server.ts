@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { ServerTCP, type TcpSocket } from '@nestjs/microservices';
-import { ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket } from './bounded-json-socket';
 
 export interface AuthTcpServerOptions {
@@ -37,7 +37,7 @@ export class AuthTcpServer extends ServerTCP {
     if (isRequest && (typeof packet.pattern !== 'string' || !this.getHandlerByPattern(packet.pattern))) {
       socket.sendMessage({
         id: packet.id,
-        err: rpcError('UNKNOWN_PATTERN', ERROR_MESSAGES.UNKNOWN_PATTERN),
+        err: rpcError(ERROR_CODES.UNKNOWN_PATTERN, ERROR_MESSAGES.UNKNOWN_PATTERN),
         isDisposed: true,
       });
       return;

@@ -1,6 +1,6 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { ERROR_MESSAGES, isRpcErrorBody, rpcError, type RpcErrorBody } from '@nestjs-microservices/shared';
+import { ERROR_CODES, ERROR_MESSAGES, isRpcErrorBody, rpcError, type RpcErrorBody } from '@nestjs-microservices/shared';
 import { type Observable, throwError } from 'rxjs';
 
 /**
@@ -19,6 +19,6 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : `Non-error thrown: ${String(exception)}`,
     );
-    return throwError(() => rpcError('INTERNAL_ERROR', ERROR_MESSAGES.INTERNAL_ERROR));
+    return throwError(() => rpcError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
+  ERROR_CODES,
   ERROR_MESSAGES,
   type LoginDto,
   type LoginResponse,
@@ -37,7 +38,7 @@ export class UsersService {
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
-      throw new RpcException(rpcError('INVALID_CREDENTIALS', ERROR_MESSAGES.INVALID_CREDENTIALS));
+      throw new RpcException(rpcError(ERROR_CODES.INVALID_CREDENTIALS, ERROR_MESSAGES.INVALID_CREDENTIALS));
     }
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.upgradeHash(user.id, password);
@@ -55,4 +56,4 @@ export class UsersService {
   }
 }
 
-const usernameTaken = () => new RpcException(rpcError('USERNAME_TAKEN', ERROR_MESSAGES.USERNAME_TAKEN));
+const usernameTaken = () => new RpcException(rpcError(ERROR_CODES.USERNAME_TAKEN, ERROR_MESSAGES.USERNAME_TAKEN));
