@@ -19,7 +19,8 @@ export class AppModule {
           provide: APP_PIPE,
           useFactory: () =>
             new ContractValidationPipe(
-              (details) => new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details)),
+              (details) =>
+                new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details)),
             ),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },
