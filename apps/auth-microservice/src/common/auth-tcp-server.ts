@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { ServerTCP, type TcpSocket } from '@nestjs/microservices';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
-import { BoundedJsonSocket } from './bounded-json-socket';
+import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
 
 export interface AuthTcpServerOptions {
   host: string;
@@ -24,7 +24,8 @@ export class AuthTcpServer extends ServerTCP {
     super({
       host: options.host,
       port: options.port,
-      maxBufferSize: options.maxFrameLength,
+      // Applied by BoundedJsonSocket (see getSocketInstance); stated here so the server's limit is visible.
+      maxBufferSize: connectionBufferLimit(options.maxFrameLength),
       incompleteMessageTimeout: options.incompleteMessageTimeoutMs,
       maxSendBufferSize: options.maxSendBufferBytes,
     });
@@ -53,7 +54,7 @@ export class AuthTcpServer extends ServerTCP {
     return new BoundedJsonSocket(
       socket,
       {
-        maxBufferSize: this.limits.maxFrameLength,
+        maxFrameLength: this.limits.maxFrameLength,
         incompleteMessageTimeout: this.limits.incompleteMessageTimeoutMs,
         maxSendBufferSize: this.limits.maxSendBufferBytes,
       },

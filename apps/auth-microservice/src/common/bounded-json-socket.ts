@@ -5,6 +5,28 @@ export class FrameTooLargeError extends Error {
   override readonly name = 'FrameTooLargeError';
 }
 
+export interface FrameLimits {
+  /** Largest frame, in characters of its JSON text (the unit of the `<length>#` prefix). */
+  maxFrameLength: number;
+  incompleteMessageTimeout: number;
+  maxSendBufferSize: number;
+}
+
+/**
+ * The stock `maxBufferSize` check applies to everything not yet parsed: the frame being read (with
+ * its `<length>#` prefix) plus whatever else arrived in the same read — pipelined requests, up to
+ * one socket read of 64 KiB. It gets this much room above the frame limit, so that it only catches
+ * runaway data; the frame limit itself is enforced per frame, below.
+ */
+export const READ_HEADROOM = 64 * 1024 + 64;
+/** No connection may make the server buffer more than this (characters). */
+export const MAX_CONNECTION_BUFFER = 1024 * 1024;
+export const MAX_FRAME_LENGTH = MAX_CONNECTION_BUFFER - READ_HEADROOM;
+
+export function connectionBufferLimit(maxFrameLength: number): number {
+  return maxFrameLength + READ_HEADROOM;
+}
+
 /**
  * NestJS's `JsonSocket` with two changes for an untrusted peer:
  * - a declared frame length over the limit is refused as soon as the `<length>#` prefix arrives
@@ -15,18 +37,24 @@ export class FrameTooLargeError extends Error {
 export class BoundedJsonSocket extends JsonSocket {
   constructor(
     socket: Socket,
-    private readonly limits: Required<JsonSocketOptions>,
+    private readonly limits: FrameLimits,
     private readonly onViolation: (reason: string, peer: string) => void,
   ) {
-    super(socket, limits);
+    super(socket, {
+      maxBufferSize: connectionBufferLimit(limits.maxFrameLength),
+      incompleteMessageTimeout: limits.incompleteMessageTimeout,
+      maxSendBufferSize: limits.maxSendBufferSize,
+    } satisfies JsonSocketOptions);
   }
 
   protected override handleData(data: Buffer | string): void {
     super.handleData(data);
     // `contentLength` is private in the typings; it holds the length announced by the frame being read.
     const declared: unknown = this['contentLength'];
-    if (typeof declared === 'number' && declared > this.limits.maxBufferSize) {
-      throw new FrameTooLargeError(`Frame of ${declared} characters exceeds the limit of ${this.limits.maxBufferSize}`);
+    if (typeof declared === 'number' && declared > this.limits.maxFrameLength) {
+      throw new FrameTooLargeError(
+        `Frame of ${declared} characters exceeds the limit of ${this.limits.maxFrameLength}`,
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 import { baseEnvSchema, host, integer, port } from '@nestjs-microservices/runtime';
 import { z } from 'zod';
+import { MAX_FRAME_LENGTH } from '../common/bounded-json-socket';
 
 const databaseUrl = z
   .string()
@@ -12,7 +13,8 @@ const databaseUrl = z
 export const authEnvSchema = baseEnvSchema.extend({
   AUTH_TCP_HOST: host('127.0.0.1'),
   AUTH_TCP_PORT: port(3001),
-  AUTH_TCP_MAX_FRAME_BYTES: integer(1_048_576, 1_024, 1_048_576),
+  // 64 KiB is four times the largest request the gateway can send (a 16 KB body plus the envelope).
+  AUTH_TCP_MAX_FRAME_BYTES: integer(65_536, 1_024, MAX_FRAME_LENGTH),
   AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: integer(10, 1, 100),

@@ -5,8 +5,11 @@ export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 64;
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
-/** Letters and digits of any script, plus `.`, `_` and `-`. */
-export const USERNAME_CHARACTERS = /^[\p{L}\p{Nd}._-]+$/u;
+/**
+ * Letters of any script (with their combining marks, which Indic and other scripts need to write a
+ * letter at all, e.g. `राम`), decimal digits, `.`, `_` and `-`.
+ */
+export const USERNAME_CHARACTERS = /^[\p{L}\p{M}\p{Nd}._-]+$/u;
 
 export class SignupDto {
   @NormalizeUsername()

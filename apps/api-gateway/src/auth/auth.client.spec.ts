@@ -1,0 +1,158 @@
+import { Logger } from '@nestjs/common';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { AUTH_PATTERNS, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { NEVER, type Observable, of, throwError } from 'rxjs';
+import { ApiError } from '../common/api-error';
+import { GatewayConfig, gatewayEnvSchema } from '../config/gateway-config';
+import { AuthClient } from './auth.client';
+
+/** The transport boundary: answers every `send` with the observable it was given, and records the calls. */
+class FakeClientProxy extends ClientProxy {
+  readonly calls: Array<{ pattern: unknown; data: unknown }> = [];
+
+  constructor(private readonly reply: () => Observable<unknown>) {
+    super();
+  }
+
+  override send<TResult, TInput>(pattern: unknown, data: TInput): Observable<TResult> {
+    this.calls.push({ pattern, data });
+    return this.reply() as Observable<TResult>;
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    // nothing to close
+  }
+
+  unwrap<T>(): T {
+    throw new Error(`${String(this.calls.length)} calls, nothing to unwrap`);
+  }
+
+  protected publish(_packet: ReadPacket, _callback: (packet: WritePacket) => void): () => void {
+    throw new Error('not used: send is overridden');
+  }
+
+  protected dispatchEvent<T>(_packet: ReadPacket): Promise<T> {
+    return Promise.reject(new Error('not used'));
+  }
+}
+
+const config = new GatewayConfig(gatewayEnvSchema.parse({ AUTH_RPC_TIMEOUT_MS: '100' }));
+const credentials = { username: 'alice', password: 'vT9#qLm2!xRw' };
+
+function clientAnswering(reply: () => Observable<unknown>): { auth: AuthClient; proxy: FakeClientProxy } {
+  const proxy = new FakeClientProxy(reply);
+  return { auth: new AuthClient(proxy, config), proxy };
+}
+
+async function apiErrorOf(promise: Promise<unknown>): Promise<ApiError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+  return error;
+}
+
+describe('AuthClient', () => {
+  let warn: jest.SpyInstance;
+  let logged: jest.SpyInstance;
+
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('sends signup on its pattern and returns the answer', async () => {
+    const user = {
+      id: '0190a000-0000-7000-8000-000000000000',
+      username: 'alice',
+      createdAt: '2025-01-01T00:00:00.000Z',
+    };
+    const { auth, proxy } = clientAnswering(() => of(user));
+
+    await expect(auth.signup(credentials)).resolves.toEqual(user);
+    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.signup, data: credentials }]);
+  });
+
+  it('sends login on its pattern and returns the answer', async () => {
+    const answer = { user: { id: 'id', username: 'alice', createdAt: '2025-01-01T00:00:00.000Z' } };
+    const { auth, proxy } = clientAnswering(() => of(answer));
+
+    await expect(auth.login(credentials)).resolves.toEqual(answer);
+    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.login, data: credentials }]);
+  });
+
+  it('turns a typed RPC error into an ApiError with the same code, message and details', async () => {
+    const details = [{ field: 'username', messages: ['too short'] }];
+    const { auth } = clientAnswering(() =>
+      throwError(() => rpcError('VALIDATION_FAILED', 'The request is invalid', details)),
+    );
+
+    const error = await apiErrorOf(auth.signup(credentials));
+
+    expect(error.toBody()).toEqual({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'The request is invalid',
+      details,
+    });
+  });
+
+  it('passes INVALID_CREDENTIALS through as 401', async () => {
+    const { auth } = clientAnswering(() =>
+      throwError(() => rpcError('INVALID_CREDENTIALS', ERROR_MESSAGES.INVALID_CREDENTIALS)),
+    );
+
+    await expect(apiErrorOf(auth.login(credentials)).then((e) => e.toBody())).resolves.toEqual({
+      statusCode: 401,
+      code: 'INVALID_CREDENTIALS',
+      message: ERROR_MESSAGES.INVALID_CREDENTIALS,
+    });
+  });
+
+  it('answers UPSTREAM_TIMEOUT when the service never answers within AUTH_RPC_TIMEOUT_MS', async () => {
+    const { auth } = clientAnswering(() => NEVER);
+    const start = performance.now();
+
+    const error = await apiErrorOf(auth.login(credentials));
+
+    expect(error.code).toBe('UPSTREAM_TIMEOUT');
+    expect(error.message).toBe(ERROR_MESSAGES.UPSTREAM_TIMEOUT);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(90);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('100 ms'));
+  });
+
+  it.each([
+    ['connection refused', new Error('connect ECONNREFUSED 127.0.0.1:3001')],
+    ['connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+  ])('answers AUTH_UNAVAILABLE on %s, without the transport detail', async (_label, transportError) => {
+    const { auth } = clientAnswering(() => throwError(() => transportError));
+
+    const error = await apiErrorOf(auth.signup(credentials));
+
+    expect(error.toBody()).toEqual({
+      statusCode: 503,
+      code: 'AUTH_UNAVAILABLE',
+      message: ERROR_MESSAGES.AUTH_UNAVAILABLE,
+    });
+  });
+
+  it.each([
+    ["Nest's untyped error", { status: 'error', message: 'x' }],
+    ['a string', 'There is no matching message handler defined in the remote service.'],
+    ['an unknown code', { status: 418, code: 'TEAPOT', message: 'x' }],
+  ])('answers INTERNAL_ERROR for %s and logs it', async (_label, untyped) => {
+    const { auth } = clientAnswering(() => throwError(() => untyped));
+
+    const error = await apiErrorOf(auth.login(credentials));
+
+    expect(error.toBody()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: ERROR_MESSAGES.INTERNAL_ERROR });
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining(JSON.stringify(untyped)));
+  });
+});

@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from '@nestjs-microservices/runtime';
+import { GatewayConfig, gatewayEnvSchema } from './gateway-config';
+
+const load = (env: NodeJS.ProcessEnv) => new GatewayConfig(loadConfig(gatewayEnvSchema, env, ''));
+
+describe('GatewayConfig / gatewayEnvSchema', () => {
+  it('has working defaults for every setting', () => {
+    expect(load({})).toEqual({
+      nodeEnv: 'development',
+      logLevel: 'log',
+      http: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 16_384 },
+      auth: { host: '127.0.0.1', port: 3001, timeoutMs: 5_000 },
+    });
+  });
+
+  it('reads and coerces every variable', () => {
+    const config = load({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'debug',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      AUTH_TCP_HOST: ' auth.internal ',
+      AUTH_TCP_PORT: '4001',
+      AUTH_RPC_TIMEOUT_MS: '100',
+      HTTP_BODY_LIMIT_BYTES: '1024',
+    });
+
+    expect(config).toEqual({
+      nodeEnv: 'test',
+      logLevel: 'debug',
+      http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_024 },
+      auth: { host: 'auth.internal', port: 4001, timeoutMs: 100 },
+    });
+  });
+
+  it.each([
+    ['PORT', '0'],
+    ['PORT', '65536'],
+    ['PORT', 'http'],
+    ['HOST', ''],
+    ['AUTH_TCP_PORT', '-1'],
+    ['AUTH_RPC_TIMEOUT_MS', '99'],
+    ['AUTH_RPC_TIMEOUT_MS', '60001'],
+    ['AUTH_RPC_TIMEOUT_MS', '250.5'],
+    ['HTTP_BODY_LIMIT_BYTES', '1023'],
+    ['HTTP_BODY_LIMIT_BYTES', '1048577'],
+    ['LOG_LEVEL', 'silly'],
+    ['NODE_ENV', 'prod'],
+  ])('rejects %s=%p, naming the variable', (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(ConfigError);
+    expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}: `));
+  });
+});

@@ -1,0 +1,95 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AddressInfo, Server } from 'node:net';
+import { AUTH_PATTERNS, ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import { AppModule } from './app.module';
+import { AuthTcpServer } from './common/auth-tcp-server';
+import { FrameClient } from './common/frame-client.spec-helpers';
+import { AuthConfig, authEnvSchema } from './config/auth-config';
+
+const PASSWORD = 'vT9#qLm2!xRw';
+
+/** The whole auth service (real pipe, filter, database in memory, argon2) behind its real TCP server. */
+describe('auth microservice over TCP', () => {
+  const config = new AuthConfig(
+    authEnvSchema.parse({ DATABASE_URL: 'sqlite::memory:', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' }),
+  );
+  const server = new AuthTcpServer({
+    host: '127.0.0.1',
+    port: 0,
+    maxFrameLength: 65_536,
+    incompleteMessageTimeoutMs: 1_000,
+    maxSendBufferBytes: 262_144,
+  });
+  let app: INestMicroservice;
+  let client: FrameClient;
+  let nextId = 0;
+
+  async function call(pattern: string, data: unknown): Promise<unknown> {
+    const id = `req-${++nextId}`;
+    client.send({ id, pattern, data });
+    const reply = await client.next();
+    expect(reply).toMatchObject({ id });
+    return reply;
+  }
+
+  beforeAll(async () => {
+    app = await NestFactory.createMicroservice(AppModule.register(config), { strategy: server, logger: false });
+    await app.listen();
+    client = await FrameClient.connect((server.unwrap<Server>().address() as AddressInfo).port);
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await app.close();
+  });
+
+  it('signs up and logs in', async () => {
+    const signup = await call(AUTH_PATTERNS.signup, { username: ' ａｌｉｃｅ ', password: PASSWORD });
+    expect(signup).toEqual({
+      id: expect.any(String),
+      response: { id: expect.any(String), username: 'alice', createdAt: expect.any(String) },
+      isDisposed: true,
+    });
+
+    const login = await call(AUTH_PATTERNS.login, { username: 'ALICE', password: PASSWORD });
+    expect(login).toMatchObject({ response: { user: { username: 'alice' } } });
+  });
+
+  it('answers a wrong password with INVALID_CREDENTIALS', async () => {
+    await expect(call(AUTH_PATTERNS.login, { username: 'alice', password: 'wrong' })).resolves.toMatchObject({
+      err: { status: 401, code: 'INVALID_CREDENTIALS', message: ERROR_MESSAGES.INVALID_CREDENTIALS },
+    });
+  });
+
+  it('validates the payload against the contract', async () => {
+    const reply = await call(AUTH_PATTERNS.signup, { username: 'a', password: 'password', admin: true });
+
+    expect(reply).toMatchObject({
+      err: { status: 400, code: 'VALIDATION_FAILED', message: ERROR_MESSAGES.VALIDATION_FAILED },
+    });
+    expect(reply).toHaveProperty(
+      'err.details',
+      expect.arrayContaining([{ field: 'admin', messages: ['property admin should not exist'] }]),
+    );
+    const fields = JSON.stringify(reply)
+      .match(/"field":"[^"]*"/g)
+      ?.sort();
+    expect(fields).toEqual(['"field":"admin"', '"field":"password"', '"field":"username"']);
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [{ username: 'alice', password: PASSWORD }]],
+    ['a string', 'alice'],
+  ])('answers a payload that is %s with VALIDATION_FAILED on the field "body"', async (_label, data) => {
+    const reply = await call(AUTH_PATTERNS.login, data);
+
+    expect(reply).toMatchObject({ err: { status: 400, code: 'VALIDATION_FAILED' } });
+    expect(reply).toHaveProperty('err.details', [{ field: 'body', messages: ['must be a JSON object'] }]);
+  });
+
+  it('answers an unknown pattern with UNKNOWN_PATTERN', async () => {
+    await expect(call('auth.logout', {})).resolves.toMatchObject({ err: { status: 404, code: 'UNKNOWN_PATTERN' } });
+  });
+});

@@ -1,0 +1,86 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.types';
+import { isUniqueViolation } from './database-errors';
+import { migrateToLatest } from './migrate';
+import { openDatabase } from './open-database';
+
+const row = (id: string, username: string) => ({
+  id,
+  username,
+  username_normalized: username.toLowerCase(),
+  password_hash: 'x',
+  created_at: '2025-01-01T00:00:00.000Z',
+  updated_at: '2025-01-01T00:00:00.000Z',
+});
+
+describe('migrateToLatest (SQLite in memory)', () => {
+  let db: Kysely<Database>;
+
+  beforeEach(() => {
+    db = openDatabase('sqlite::memory:', 1).db;
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+  });
+
+  it('applies every migration once, then nothing on a second run', async () => {
+    await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual(['0001-create-users']);
+    await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);
+  });
+
+  it('creates a users table that accepts a row', async () => {
+    await migrateToLatest(db, 'sqlite');
+    await db.insertInto('users').values(row('1', 'alice')).execute();
+
+    await expect(db.selectFrom('users').selectAll().execute()).resolves.toEqual([row('1', 'alice')]);
+  });
+
+  it('enforces a unique username_normalized', async () => {
+    await migrateToLatest(db, 'sqlite');
+    await db.insertInto('users').values(row('1', 'alice')).execute();
+
+    const error: unknown = await db
+      .insertInto('users')
+      .values(row('2', 'ALICE'))
+      .execute()
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(error).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect(isUniqueViolation(error)).toBe(true);
+  });
+
+  it('enforces a unique id', async () => {
+    await migrateToLatest(db, 'sqlite');
+    await db.insertInto('users').values(row('1', 'alice')).execute();
+
+    await expect(db.insertInto('users').values(row('1', 'bob')).execute()).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    });
+  });
+
+  it('requires a password hash', async () => {
+    await migrateToLatest(db, 'sqlite');
+    const insertWithoutHash = sql`insert into users (id, username, username_normalized, created_at, updated_at)
+      values ('1', 'alice', 'alice', '2025-01-01', '2025-01-01')`;
+
+    await expect(insertWithoutHash.execute(db)).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_NOTNULL' });
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it.each([
+    [{ code: '23505' }, true],
+    [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }, true],
+    [{ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }, true],
+    [{ code: 'SQLITE_CONSTRAINT_NOTNULL' }, false],
+    [{ code: 23505 }, false],
+    [new Error('UNIQUE constraint failed'), false],
+    [null, false],
+    ['23505', false],
+  ])('%p → %p', (error, expected) => {
+    expect(isUniqueViolation(error)).toBe(expected);
+  });
+});

@@ -1,0 +1,156 @@
+import { Logger } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import type { Kysely } from 'kysely';
+import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import { PasswordHasher } from '../credentials/password-hasher.service';
+import type { Database } from '../database/database.types';
+import { migrateToLatest } from '../database/migrate';
+import { openDatabase } from '../database/open-database';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const PASSWORD = 'vT9#qLm2!xRw';
+
+const hasherWith = (memoryKib: number) =>
+  new PasswordHasher(
+    new AuthConfig(authEnvSchema.parse({ ARGON2_MEMORY_KIB: String(memoryKib), ARGON2_TIME_COST: '1' })),
+  );
+
+async function rpcErrorOf(promise: Promise<unknown>): Promise<unknown> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof RpcException)) throw new Error(`expected an RpcException, got ${String(error)}`);
+  return error.getError();
+}
+
+describe('UsersService (real repository on SQLite in memory, real argon2)', () => {
+  const hasher = hasherWith(16_384);
+  let db: Kysely<Database>;
+  let repository: UsersRepository;
+  let service: UsersService;
+
+  beforeAll(() => hasher.onModuleInit());
+
+  beforeEach(async () => {
+    db = openDatabase('sqlite::memory:', 1).db;
+    await migrateToLatest(db, 'sqlite');
+    repository = new UsersRepository(db);
+    service = new UsersService(repository, hasher);
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await db.destroy();
+  });
+
+  describe('signup', () => {
+    it('answers {id, username, createdAt} and nothing else', async () => {
+      const before = Date.now();
+      const response = await service.signup({ username: 'Alice', password: PASSWORD });
+
+      expect(Object.keys(response).sort()).toEqual(['createdAt', 'id', 'username']);
+      expect(response.id).toMatch(UUID_V7);
+      expect(response.username).toBe('Alice');
+      expect(new Date(response.createdAt).toISOString()).toBe(response.createdAt);
+      expect(Date.parse(response.createdAt)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(response.createdAt)).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('stores an argon2id hash of the password, never the password', async () => {
+      await service.signup({ username: 'alice', password: PASSWORD });
+      const stored = await repository.findByUsername('alice');
+
+      expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
+      expect(stored?.passwordHash).not.toContain(PASSWORD);
+      await expect(hasher.verify(stored?.passwordHash ?? '', PASSWORD)).resolves.toBe(true);
+    });
+
+    it('refuses a name taken in another case with USERNAME_TAKEN (409), without hashing', async () => {
+      await service.signup({ username: 'alice', password: PASSWORD });
+      const hash = jest.spyOn(hasher, 'hash');
+
+      await expect(rpcErrorOf(service.signup({ username: 'ALICE', password: PASSWORD }))).resolves.toEqual({
+        status: 409,
+        code: 'USERNAME_TAKEN',
+        message: ERROR_MESSAGES.USERNAME_TAKEN,
+      });
+      expect(hash).not.toHaveBeenCalled();
+    });
+
+    it('lets exactly one of two simultaneous sign-ups for the same name win', async () => {
+      const results = await Promise.allSettled([
+        service.signup({ username: 'bob', password: PASSWORD }),
+        service.signup({ username: 'BOB', password: PASSWORD }),
+      ]);
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      const [rejected] = results.filter((result) => result.status === 'rejected');
+      expect(rejected?.reason).toBeInstanceOf(RpcException);
+      await expect(rpcErrorOf(Promise.reject(rejected?.reason))).resolves.toMatchObject({ code: 'USERNAME_TAKEN' });
+    });
+  });
+
+  describe('login', () => {
+    it('answers {user} for the right password, whatever the case of the name', async () => {
+      const signedUp = await service.signup({ username: 'Alice', password: PASSWORD });
+
+      await expect(service.login({ username: 'alice', password: PASSWORD })).resolves.toEqual({ user: signedUp });
+    });
+
+    it('refuses an unknown user with INVALID_CREDENTIALS, after the same argon2 work (dummy verify)', async () => {
+      const verifyDummy = jest.spyOn(hasher, 'verifyDummy');
+      const verify = jest.spyOn(hasher, 'verify');
+
+      await expect(rpcErrorOf(service.login({ username: 'nobody', password: PASSWORD }))).resolves.toEqual({
+        status: 401,
+        code: 'INVALID_CREDENTIALS',
+        message: ERROR_MESSAGES.INVALID_CREDENTIALS,
+      });
+      expect(verifyDummy).toHaveBeenCalledWith(PASSWORD);
+      expect(verify).toHaveBeenCalledTimes(1); // the one inside verifyDummy
+    });
+
+    it('refuses a wrong password with exactly the same error as an unknown user', async () => {
+      await service.signup({ username: 'alice', password: PASSWORD });
+      const verifyDummy = jest.spyOn(hasher, 'verifyDummy');
+
+      const wrongPassword = await rpcErrorOf(service.login({ username: 'alice', password: `${PASSWORD}x` }));
+      const unknownUser = await rpcErrorOf(service.login({ username: 'nobody', password: `${PASSWORD}x` }));
+
+      expect(wrongPassword).toEqual(unknownUser);
+      expect(verifyDummy).toHaveBeenCalledTimes(1);
+    });
+
+    it('upgrades a hash made with weaker parameters, once', async () => {
+      const weakHash = await hasherWith(8_192).hash(PASSWORD);
+      await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date() });
+
+      await service.login({ username: 'old', password: PASSWORD });
+      const upgraded = (await repository.findByUsername('old'))?.passwordHash ?? '';
+
+      expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=16384,t=1,p=1\$/);
+      await expect(hasher.verify(upgraded, PASSWORD)).resolves.toBe(true);
+      const hash = jest.spyOn(hasher, 'hash');
+      await service.login({ username: 'old', password: PASSWORD });
+      expect(hash).not.toHaveBeenCalled();
+      await expect(repository.findByUsername('old')).resolves.toMatchObject({ passwordHash: upgraded });
+    });
+
+    it('still logs the user in when the upgrade fails', async () => {
+      const weakHash = await hasherWith(8_192).hash(PASSWORD);
+      await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date() });
+      jest.spyOn(repository, 'updatePasswordHash').mockRejectedValue(new Error('disk full'));
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+
+      await expect(service.login({ username: 'old', password: PASSWORD })).resolves.toMatchObject({
+        user: { id: 'id-1' },
+      });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('disk full'));
+      await expect(repository.findByUsername('old')).resolves.toMatchObject({ passwordHash: weakHash });
+    });
+  });
+});
