@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ContractValidationPipe, TypedConfigModule } from '@nestjs-microservices/runtime';
+import { ContractValidationPipe, loggingModule, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES } from '@nestjs-microservices/shared';
 import { AuthModule } from './auth/auth.module';
 import { ApiError } from './common/api-error';
@@ -12,7 +12,16 @@ export class AppModule {
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [TypedConfigModule.forRoot(GatewayConfig, config), AuthModule],
+      imports: [
+        TypedConfigModule.forRoot(GatewayConfig, config),
+        loggingModule({
+          service: 'gateway',
+          logLevel: config.logLevel,
+          pretty: config.nodeEnv === 'development',
+          http: true,
+        }),
+        AuthModule,
+      ],
       providers: [
         {
           provide: APP_PIPE,

@@ -1,13 +1,14 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo, Server } from 'node:net';
-import { AUTH_PATTERNS, ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import { AUTH_PATTERNS, ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import { AppModule } from './app.module';
 import { AuthTcpServer } from './common/auth-tcp-server';
 import { FrameClient } from './common/frame-client.spec-helpers';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 
 const PASSWORD = 'vT9#qLm2!xRw';
+const META: RequestMeta = { requestId: 'spec-request-1', clientIp: '127.0.0.1', userAgent: 'jest' };
 
 /** The whole auth service (real pipe, filter, database in memory, argon2) behind its real TCP server. */
 describe('auth microservice over TCP', () => {
@@ -25,9 +26,9 @@ describe('auth microservice over TCP', () => {
   let client: FrameClient;
   let nextId = 0;
 
-  async function call(pattern: string, data: unknown): Promise<unknown> {
+  async function call(pattern: string, payload: unknown, meta: unknown = META): Promise<unknown> {
     const id = `req-${++nextId}`;
-    client.send({ id, pattern, data });
+    client.send({ id, pattern, data: { meta, payload } });
     const reply = await client.next();
     expect(reply).toMatchObject({ id });
     return reply;
@@ -82,11 +83,24 @@ describe('auth microservice over TCP', () => {
     ['null', null],
     ['an array', [{ username: 'alice', password: PASSWORD }]],
     ['a string', 'alice'],
-  ])('answers a payload that is %s with VALIDATION_FAILED on the field "body"', async (_label, data) => {
+  ])('answers a payload that is %s with VALIDATION_FAILED on the field "payload"', async (_label, data) => {
     const reply = await call(AUTH_PATTERNS.login, data);
 
     expect(reply).toMatchObject({ err: { status: 400, code: 'VALIDATION_FAILED' } });
-    expect(reply).toHaveProperty('err.details', [{ field: 'body', messages: ['must be a JSON object'] }]);
+    expect(reply).toHaveProperty('err.details', [{ field: 'payload', messages: ['must be a JSON object'] }]);
+  });
+
+  it.each([
+    ['null', null, 'meta'],
+    ['not an object', 'x', 'meta'],
+    ['without a request id', { clientIp: '127.0.0.1' }, 'meta.requestId'],
+    ['with a malformed request id', { requestId: 'a b\n' }, 'meta.requestId'],
+    ['with a client IP that is not an address', { requestId: 'r1', clientIp: 'localhost' }, 'meta.clientIp'],
+  ])('refuses a request whose meta is %s', async (_label, meta, field) => {
+    const reply = await call(AUTH_PATTERNS.login, { username: 'alice', password: PASSWORD }, meta);
+
+    expect(reply).toMatchObject({ err: { status: 400, code: 'VALIDATION_FAILED' } });
+    expect(reply).toHaveProperty('err.details.0.field', field);
   });
 
   it('answers an unknown pattern with UNKNOWN_PATTERN', async () => {

@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
-import { ContractValidationPipe, TypedConfigModule } from '@nestjs-microservices/runtime';
+import { ContractValidationPipe, loggingModule, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { RpcErrorFilter } from './common/rpc-error.filter';
+import { RpcRequestInterceptor } from './common/rpc-request.interceptor';
 import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
 import { UsersModule } from './users/users.module';
@@ -13,7 +14,17 @@ export class AppModule {
   static register(config: AuthConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [TypedConfigModule.forRoot(AuthConfig, config), DatabaseModule, UsersModule],
+      imports: [
+        TypedConfigModule.forRoot(AuthConfig, config),
+        loggingModule({
+          service: 'auth',
+          logLevel: config.logLevel,
+          pretty: config.nodeEnv === 'development',
+          http: false,
+        }),
+        DatabaseModule,
+        UsersModule,
+      ],
       providers: [
         {
           provide: APP_PIPE,
@@ -24,6 +35,7 @@ export class AppModule {
             ),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RpcRequestInterceptor },
       ],
     };
   }

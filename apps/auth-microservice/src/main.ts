@@ -1,7 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { loadConfigOrExit, nestLogLevels } from '@nestjs-microservices/runtime';
+import { loadConfigOrExit } from '@nestjs-microservices/runtime';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AuthTcpServer } from './common/auth-tcp-server';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
@@ -17,14 +18,15 @@ async function bootstrap(): Promise<void> {
       incompleteMessageTimeoutMs,
       maxSendBufferBytes: 4 * maxFrameBytes,
     }),
-    logger: nestLogLevels(config.logLevel),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen();
-  Logger.log(`Auth microservice listening on tcp://${host}:${port}`, 'Bootstrap');
+  NestLogger.log(`Auth microservice listening on tcp://${host}:${port}`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {
-  Logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'Bootstrap');
+  NestLogger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'Bootstrap');
   process.exit(1);
 });

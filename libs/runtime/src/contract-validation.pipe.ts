@@ -19,7 +19,7 @@ export class ContractValidationPipe extends ValidationPipe {
     if (this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw this.toError([
         {
-          field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type),
+          field: metadata.data ?? (metadata.type === 'body' ? 'body' : metadata.type),
           messages: ['must be a JSON object'],
         },
       ]);

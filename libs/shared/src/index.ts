@@ -7,3 +7,4 @@ export * from './responses/user.response';
 export * from './validation/common-passwords';
 export * from './validation/validation-errors';
 export * from './validation/validators';
+export * from './rpc/request-meta';

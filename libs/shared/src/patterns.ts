@@ -13,7 +13,10 @@ export const AUTH_PATTERNS = {
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
 
-/** What each pattern takes and answers: the gateway's calls are typed by it. */
+/**
+ * What each pattern takes and answers; the gateway's calls are typed by it. Every request travels
+ * as `RpcRequest<request>`: the DTO in `payload`, who asked in `meta`.
+ */
 export interface AuthRpcContract {
   [AUTH_PATTERNS.signup]: { request: SignupDto; response: UserResponse };
   [AUTH_PATTERNS.login]: { request: LoginDto; response: LoginResponse };

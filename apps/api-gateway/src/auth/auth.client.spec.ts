@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { AUTH_PATTERNS, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { AUTH_PATTERNS, ERROR_MESSAGES, type RequestMeta, rpcError } from '@nestjs-microservices/shared';
 import { NEVER, type Observable, of, throwError } from 'rxjs';
 import { ApiError } from '../common/api-error';
 import { GatewayConfig, gatewayEnvSchema } from '../config/gateway-config';
@@ -42,6 +42,7 @@ class FakeClientProxy extends ClientProxy {
 
 const config = new GatewayConfig(gatewayEnvSchema.parse({ AUTH_RPC_TIMEOUT_MS: '100' }));
 const credentials = { username: 'alice', password: 'vT9#qLm2!xRw' };
+const meta: RequestMeta = { requestId: 'spec-request-1', clientIp: '127.0.0.1', userAgent: 'jest' };
 
 function clientAnswering(reply: () => Observable<unknown>): { auth: AuthClient; proxy: FakeClientProxy } {
   const proxy = new FakeClientProxy(reply);
@@ -76,16 +77,16 @@ describe('AuthClient', () => {
     };
     const { auth, proxy } = clientAnswering(() => of(user));
 
-    await expect(auth.signup(credentials)).resolves.toEqual(user);
-    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.signup, data: credentials }]);
+    await expect(auth.signup(credentials, meta)).resolves.toEqual(user);
+    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.signup, data: { meta, payload: credentials } }]);
   });
 
   it('sends login on its pattern and returns the answer', async () => {
     const answer = { user: { id: 'id', username: 'alice', createdAt: '2025-01-01T00:00:00.000Z' } };
     const { auth, proxy } = clientAnswering(() => of(answer));
 
-    await expect(auth.login(credentials)).resolves.toEqual(answer);
-    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.login, data: credentials }]);
+    await expect(auth.login(credentials, meta)).resolves.toEqual(answer);
+    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.login, data: { meta, payload: credentials } }]);
   });
 
   it('turns a typed RPC error into an ApiError with the same code, message and details', async () => {
@@ -94,7 +95,7 @@ describe('AuthClient', () => {
       throwError(() => rpcError('VALIDATION_FAILED', 'The request is invalid', details)),
     );
 
-    const error = await apiErrorOf(auth.signup(credentials));
+    const error = await apiErrorOf(auth.signup(credentials, meta));
 
     expect(error.toBody()).toEqual({
       statusCode: 400,
@@ -109,7 +110,7 @@ describe('AuthClient', () => {
       throwError(() => rpcError('INVALID_CREDENTIALS', ERROR_MESSAGES.INVALID_CREDENTIALS)),
     );
 
-    await expect(apiErrorOf(auth.login(credentials)).then((e) => e.toBody())).resolves.toEqual({
+    await expect(apiErrorOf(auth.login(credentials, meta)).then((e) => e.toBody())).resolves.toEqual({
       statusCode: 401,
       code: 'INVALID_CREDENTIALS',
       message: ERROR_MESSAGES.INVALID_CREDENTIALS,
@@ -120,7 +121,7 @@ describe('AuthClient', () => {
     const { auth } = clientAnswering(() => NEVER);
     const start = performance.now();
 
-    const error = await apiErrorOf(auth.login(credentials));
+    const error = await apiErrorOf(auth.login(credentials, meta));
 
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(error.message).toBe(ERROR_MESSAGES.UPSTREAM_TIMEOUT);
@@ -134,7 +135,7 @@ describe('AuthClient', () => {
   ])('answers AUTH_UNAVAILABLE on %s, without the transport detail', async (_label, transportError) => {
     const { auth } = clientAnswering(() => throwError(() => transportError));
 
-    const error = await apiErrorOf(auth.signup(credentials));
+    const error = await apiErrorOf(auth.signup(credentials, meta));
 
     expect(error.toBody()).toEqual({
       statusCode: 503,
@@ -150,7 +151,7 @@ describe('AuthClient', () => {
   ])('answers INTERNAL_ERROR for %s and logs it', async (_label, untyped) => {
     const { auth } = clientAnswering(() => throwError(() => untyped));
 
-    const error = await apiErrorOf(auth.login(credentials));
+    const error = await apiErrorOf(auth.login(credentials, meta));
 
     expect(error.toBody()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: ERROR_MESSAGES.INTERNAL_ERROR });
     expect(logged).toHaveBeenCalledWith(expect.stringContaining(JSON.stringify(untyped)));

@@ -9,6 +9,8 @@ import {
   isRpcErrorBody,
   type LoginDto,
   type LoginResponse,
+  type RequestMeta,
+  type RpcRequest,
   type SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
@@ -34,21 +36,23 @@ export class AuthClient {
     this.timeoutMs = config.auth.timeoutMs;
   }
 
-  signup(dto: SignupDto): Promise<UserResponse> {
-    return this.call(AUTH_PATTERNS.signup, dto);
+  signup(dto: SignupDto, meta: RequestMeta): Promise<UserResponse> {
+    return this.call(AUTH_PATTERNS.signup, dto, meta);
   }
 
-  login(dto: LoginDto): Promise<LoginResponse> {
-    return this.call(AUTH_PATTERNS.login, dto);
+  login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
+    return this.call(AUTH_PATTERNS.login, dto, meta);
   }
 
   private async call<P extends Pattern>(
     pattern: P,
-    data: AuthRpcContract[P]['request'],
+    payload: AuthRpcContract[P]['request'],
+    meta: RequestMeta,
   ): Promise<AuthRpcContract[P]['response']> {
+    const request: RpcRequest<AuthRpcContract[P]['request']> = { meta, payload };
     try {
       return await lastValueFrom(
-        this.client.send<AuthRpcContract[P]['response']>(pattern, data).pipe(timeout(this.timeoutMs)),
+        this.client.send<AuthRpcContract[P]['response']>(pattern, request).pipe(timeout(this.timeoutMs)),
       );
     } catch (error) {
       throw this.toApiError(pattern, error);

@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { LoginDto, type LoginResponse, SignupDto, type UserResponse } from '@nestjs-microservices/shared';
+import {
+  LoginDto,
+  type LoginResponse,
+  type RequestMeta,
+  SignupDto,
+  type UserResponse,
+} from '@nestjs-microservices/shared';
+import { ClientMeta } from '../common/request-meta.decorator';
 import { AuthClient } from './auth.client';
 
 @Controller('auth')
@@ -8,13 +15,13 @@ export class AuthController {
 
   @Post('signup')
   @HttpCode(HttpStatus.CREATED)
-  signup(@Body() dto: SignupDto): Promise<UserResponse> {
-    return this.auth.signup(dto);
+  signup(@Body() dto: SignupDto, @ClientMeta() meta: RequestMeta): Promise<UserResponse> {
+    return this.auth.signup(dto, meta);
   }
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  login(@Body() dto: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @ClientMeta() meta: RequestMeta): Promise<LoginResponse> {
+    return this.auth.login(dto, meta);
   }
 }

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AUTH_PATTERNS,
   LoginDto,
+  RPC_PAYLOAD,
   type LoginResponse,
   SignupDto,
   type UserResponse,
@@ -14,12 +15,12 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @MessagePattern(AUTH_PATTERNS.signup)
-  signup(@Payload() dto: SignupDto): Promise<UserResponse> {
+  signup(@Payload(RPC_PAYLOAD) dto: SignupDto): Promise<UserResponse> {
     return this.users.signup(dto);
   }
 
   @MessagePattern(AUTH_PATTERNS.login)
-  login(@Payload() dto: LoginDto): Promise<LoginResponse> {
+  login(@Payload(RPC_PAYLOAD) dto: LoginDto): Promise<LoginResponse> {
     return this.users.login(dto);
   }
 }

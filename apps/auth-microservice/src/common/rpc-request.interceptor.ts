@@ -1,0 +1,71 @@
+import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RpcException } from '@nestjs/microservices';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { requestContext } from '@nestjs-microservices/runtime';
+import {
+  ERROR_CODES,
+  ERROR_MESSAGES,
+  isRpcErrorBody,
+  RequestMeta,
+  RPC_META,
+  rpcError,
+  toFieldErrors,
+  VALIDATION_OPTIONS,
+} from '@nestjs-microservices/shared';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Observable, tap } from 'rxjs';
+
+/**
+ * Every message arrives as `RpcRequest { meta, payload }`. This checks `meta`, runs the handler
+ * inside its request context (so every log line below carries the request id), and writes one
+ * line per call with its pattern, outcome and duration.
+ */
+@Injectable()
+export class RpcRequestInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Rpc');
+
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const meta = readMeta(context.switchToRpc().getData<unknown>());
+    const pattern = String(this.reflector.get<unknown[]>(PATTERN_METADATA, context.getHandler())?.[0] ?? 'unknown');
+    const started = performance.now();
+    return new Observable((subscriber) =>
+      requestContext.run(meta, () =>
+        next
+          .handle()
+          .pipe(
+            tap({
+              next: () => this.logCall(pattern, 'ok', started),
+              error: (error: unknown) => this.logCall(pattern, outcomeOf(error), started),
+            }),
+          )
+          .subscribe(subscriber),
+      ),
+    );
+  }
+
+  private logCall(pattern: string, outcome: string, started: number): void {
+    this.logger.log({ pattern, outcome, durationMs: Math.round((performance.now() - started) * 10) / 10 }, 'rpc call');
+  }
+}
+
+function outcomeOf(error: unknown): string {
+  const body = error instanceof RpcException ? error.getError() : error;
+  return isRpcErrorBody(body) ? body.code : ERROR_CODES.INTERNAL_ERROR;
+}
+
+function readMeta(data: unknown): RequestMeta {
+  const raw = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[RPC_META] : undefined;
+  const meta = plainToInstance(RequestMeta, raw ?? {});
+  const errors = typeof raw === 'object' && raw !== null ? validateSync(meta, VALIDATION_OPTIONS) : [];
+  if (raw === undefined || typeof raw !== 'object' || raw === null || errors.length > 0) {
+    const details = errors.length
+      ? toFieldErrors(errors, RPC_META)
+      : [{ field: RPC_META, messages: ['must be an object'] }];
+    throw new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details));
+  }
+  return meta;
+}
