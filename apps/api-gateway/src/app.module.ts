@@ -6,6 +6,8 @@ import { AuthModule } from './auth/auth.module';
 import { ApiError } from './common/api-error';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { GatewayConfig } from './config/gateway-config';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +23,8 @@ export class AppModule {
           http: true,
         }),
         AuthModule,
+        HealthModule,
+        MetricsModule,
       ],
       providers: [
         {

@@ -13,7 +13,12 @@ const META: RequestMeta = { requestId: 'spec-request-1', clientIp: '127.0.0.1', 
 /** The whole auth service (real pipe, filter, database in memory, argon2) behind its real TCP server. */
 describe('auth microservice over TCP', () => {
   const config = new AuthConfig(
-    authEnvSchema.parse({ DATABASE_URL: 'sqlite::memory:', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' }),
+    authEnvSchema.parse({
+      DATABASE_URL: 'sqlite::memory:',
+      ARGON2_MEMORY_KIB: '8192',
+      ARGON2_TIME_COST: '1',
+      AUTH_METRICS_PORT: '0', // never the default 9464 in a unit test: another process may hold it
+    }),
   );
   const server = new AuthTcpServer({
     host: '127.0.0.1',
@@ -105,5 +110,21 @@ describe('auth microservice over TCP', () => {
 
   it('answers an unknown pattern with UNKNOWN_PATTERN', async () => {
     await expect(call('auth.logout', {})).resolves.toMatchObject({ err: { status: 404, code: 'UNKNOWN_PATTERN' } });
+  });
+
+  it('answers auth.health with the state of the database', async () => {
+    await expect(call(AUTH_PATTERNS.health, { timeoutMs: 500 })).resolves.toMatchObject({
+      response: { database: { status: 'up', durationMs: expect.any(Number) } },
+    });
+  });
+
+  it.each([
+    ['without a budget', {}],
+    ['with a budget of 0 ms', { timeoutMs: 0 }],
+  ])('refuses auth.health %s', async (_label, payload) => {
+    const reply = await call(AUTH_PATTERNS.health, payload);
+
+    expect(reply).toMatchObject({ err: { status: 400, code: 'VALIDATION_FAILED' } });
+    expect(reply).toHaveProperty('err.details.0.field', 'timeoutMs');
   });
 });

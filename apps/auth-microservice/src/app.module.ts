@@ -7,6 +7,8 @@ import { RpcErrorFilter } from './common/rpc-error.filter';
 import { RpcRequestInterceptor } from './common/rpc-request.interceptor';
 import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -22,8 +24,10 @@ export class AppModule {
           pretty: config.nodeEnv === 'development',
           http: false,
         }),
+        MetricsModule,
         DatabaseModule,
         UsersModule,
+        HealthModule,
       ],
       providers: [
         {

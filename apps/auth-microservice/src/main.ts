@@ -1,11 +1,12 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { loadConfigOrExit } from '@nestjs-microservices/runtime';
+import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-microservices/runtime';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AuthTcpServer } from './common/auth-tcp-server';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
+import { describeDatabase } from './database/open-database';
 
 async function bootstrap(): Promise<void> {
   const config = new AuthConfig(loadConfigOrExit(authEnvSchema));
@@ -20,10 +21,18 @@ async function bootstrap(): Promise<void> {
     }),
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
   await app.listen();
-  NestLogger.log(`Auth microservice listening on tcp://${host}:${port}`, 'Bootstrap');
+  logger.log(
+    banner('Auth microservice ready', {
+      transport: `tcp://${host}:${port} (NestJS TCP transport)`,
+      storage: describeDatabase(config.database.url),
+      metrics: config.metrics.port ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off',
+    }),
+    'Bootstrap',
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -29,7 +29,7 @@ const SCRUBBED_VARIABLES = new Set([
   'TEST_DATABASE_URL',
   'E2E_LOG_LEVEL',
 ]);
-const SCRUBBED_PREFIXES = ['AUTH_', 'DATABASE_', 'ARGON2_'];
+const SCRUBBED_PREFIXES = ['AUTH_', 'DATABASE_', 'ARGON2_', 'HEALTH_'];
 
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -26,6 +26,8 @@ export interface TestSystem {
   readonly auth: AppProcess;
   readonly gateway: AppProcess;
   readonly authPort: number;
+  /** The auth service's metrics port (`AUTH_METRICS_PORT`): `GET http://127.0.0.1:<port>/metrics`. */
+  readonly authMetricsPort: number;
   readonly gatewayPort: number;
   readonly baseUrl: string;
   readonly http: HttpClient;
@@ -40,6 +42,8 @@ export function createAuthProcess(options: {
   cwd: string;
   port: number;
   databaseUrl: string;
+  /** AUTH_METRICS_PORT; 0 (the default here) turns it off, so no two auth processes contend for 9464. */
+  metricsPort?: number;
   env?: Record<string, string>;
 }): AppProcess {
   return new AppProcess({
@@ -53,6 +57,7 @@ export function createAuthProcess(options: {
       AUTH_TCP_HOST: LOCALHOST,
       AUTH_TCP_PORT: String(options.port),
       DATABASE_URL: options.databaseUrl,
+      AUTH_METRICS_PORT: String(options.metricsPort ?? 0),
       ...options.env,
     },
     ready: { probe: tcpConnectProbe(LOCALHOST, options.port), port: options.port },
@@ -118,6 +123,7 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
     const database = await createTestDatabase(suite);
     cleanups.push(() => database.dispose());
     const authPort = await getFreePort(LOCALHOST);
+    const authMetricsPort = await getFreePort(LOCALHOST);
     const gatewayPort = await getFreePort(LOCALHOST);
 
     const auth = createAuthProcess({
@@ -125,6 +131,7 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
       cwd: workDir,
       port: authPort,
       databaseUrl: database.url,
+      metricsPort: authMetricsPort,
       env: options.authEnv,
     });
     cleanups.push(() => auth.stop());
@@ -142,6 +149,7 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
       auth,
       gateway,
       authPort,
+      authMetricsPort,
       gatewayPort,
       baseUrl,
       http: new HttpClient(baseUrl),

@@ -14,4 +14,5 @@ export const host = (fallback: string) => z.string().trim().min(1).default(fallb
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
 });

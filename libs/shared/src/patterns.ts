@@ -1,5 +1,7 @@
+import type { HealthCheckDto } from './dto/health-check.dto';
 import type { LoginDto } from './dto/login.dto';
 import type { SignupDto } from './dto/signup.dto';
+import type { AuthHealthResponse } from './responses/health.response';
 import type { LoginResponse, UserResponse } from './responses/user.response';
 
 /**
@@ -9,6 +11,7 @@ import type { LoginResponse, UserResponse } from './responses/user.response';
 export const AUTH_PATTERNS = {
   signup: 'auth.signup',
   login: 'auth.login',
+  health: 'auth.health',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
@@ -20,4 +23,5 @@ export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
 export interface AuthRpcContract {
   [AUTH_PATTERNS.signup]: { request: SignupDto; response: UserResponse };
   [AUTH_PATTERNS.login]: { request: LoginDto; response: LoginResponse };
+  [AUTH_PATTERNS.health]: { request: HealthCheckDto; response: AuthHealthResponse };
 }

@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { AUTH_PATTERNS, ERROR_MESSAGES, type RequestMeta, rpcError } from '@nestjs-microservices/shared';
+import { Registry } from 'prom-client';
 import { NEVER, type Observable, of, throwError } from 'rxjs';
 import { ApiError } from '../common/api-error';
 import { GatewayConfig, gatewayEnvSchema } from '../config/gateway-config';
+import { AuthRpcMetrics } from '../metrics/auth-rpc.metrics';
 import { AuthClient } from './auth.client';
 
 /** The transport boundary: answers every `send` with the observable it was given, and records the calls. */
@@ -44,9 +46,14 @@ const config = new GatewayConfig(gatewayEnvSchema.parse({ AUTH_RPC_TIMEOUT_MS: '
 const credentials = { username: 'alice', password: 'vT9#qLm2!xRw' };
 const meta: RequestMeta = { requestId: 'spec-request-1', clientIp: '127.0.0.1', userAgent: 'jest' };
 
-function clientAnswering(reply: () => Observable<unknown>): { auth: AuthClient; proxy: FakeClientProxy } {
+function clientAnswering(reply: () => Observable<unknown>): {
+  auth: AuthClient;
+  proxy: FakeClientProxy;
+  registry: Registry;
+} {
   const proxy = new FakeClientProxy(reply);
-  return { auth: new AuthClient(proxy, config), proxy };
+  const registry = new Registry();
+  return { auth: new AuthClient(proxy, config, new AuthRpcMetrics(registry)), proxy, registry };
 }
 
 async function apiErrorOf(promise: Promise<unknown>): Promise<ApiError> {
@@ -155,5 +162,87 @@ describe('AuthClient', () => {
 
     expect(error.toBody()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: ERROR_MESSAGES.INTERNAL_ERROR });
     expect(logged).toHaveBeenCalledWith(expect.stringContaining(JSON.stringify(untyped)));
+  });
+});
+
+describe('AuthClient metrics: auth_rpc_client_duration_seconds{pattern, outcome}', () => {
+  const countLine = (pattern: string, outcome: string, count: number) =>
+    `auth_rpc_client_duration_seconds_count{pattern="${pattern}",outcome="${outcome}"} ${count}`;
+
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('records each successful call once, as outcome "ok" under its pattern', async () => {
+    const { auth, registry } = clientAnswering(() => of({ user: {} }));
+
+    await auth.login(credentials, meta);
+    await auth.login(credentials, meta);
+    const text = await registry.metrics();
+
+    expect(text).toContain('# TYPE auth_rpc_client_duration_seconds histogram');
+    expect(text).toContain(countLine('auth.login', 'ok', 2));
+    expect(text).not.toContain('pattern="auth.signup"');
+  });
+
+  it.each([
+    ['a typed RPC error', () => throwError(() => rpcError('INVALID_CREDENTIALS', 'x')), 'INVALID_CREDENTIALS'],
+    ['no answer in time', () => NEVER, 'UPSTREAM_TIMEOUT'],
+    ['a refused connection', () => throwError(() => new Error('connect ECONNREFUSED')), 'AUTH_UNAVAILABLE'],
+    ['an untyped error', () => throwError(() => 'garbage'), 'INTERNAL_ERROR'],
+  ])('records %s with the error code the gateway answers as the outcome', async (_label, reply, outcome) => {
+    const { auth, registry } = clientAnswering(reply);
+
+    await apiErrorOf(auth.signup(credentials, meta));
+    const text = await registry.metrics();
+
+    expect(text).toContain(countLine('auth.signup', outcome, 1));
+    expect(text).not.toContain('outcome="ok"');
+  });
+
+  it('measures the time the call took', async () => {
+    const { auth, registry } = clientAnswering(() => NEVER);
+
+    await apiErrorOf(auth.login(credentials, meta));
+    const sum = /^auth_rpc_client_duration_seconds_sum\{[^}]*\} (\S+)$/m.exec(await registry.metrics())?.[1];
+
+    expect(Number(sum)).toBeGreaterThanOrEqual(0.09);
+    expect(Number(sum)).toBeLessThan(5);
+  });
+});
+
+describe('AuthClient.health', () => {
+  const healthConfig = new GatewayConfig(
+    gatewayEnvSchema.parse({ AUTH_RPC_TIMEOUT_MS: '5000', HEALTH_TIMEOUT_MS: '200' }),
+  );
+  const clientFor = (reply: () => Observable<unknown>) => {
+    const proxy = new FakeClientProxy(reply);
+    return { auth: new AuthClient(proxy, healthConfig, new AuthRpcMetrics(new Registry())), proxy };
+  };
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('sends auth.health with a database budget of three quarters of HEALTH_TIMEOUT_MS', async () => {
+    const answer = { database: { status: 'up', durationMs: 0.4 } };
+    const { auth, proxy } = clientFor(() => of(answer));
+
+    await expect(auth.health(meta)).resolves.toEqual(answer);
+    expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.health, data: { meta, payload: { timeoutMs: 150 } } }]);
+  });
+
+  it('gives up after HEALTH_TIMEOUT_MS, not AUTH_RPC_TIMEOUT_MS', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { auth } = clientFor(() => NEVER);
+    const start = performance.now();
+
+    const error = await apiErrorOf(auth.health(meta));
+
+    expect(error.code).toBe('UPSTREAM_TIMEOUT');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - start).toBeLessThan(1_000);
+    expect(warn).toHaveBeenCalledWith('auth.health: no answer within 200 ms');
   });
 });

@@ -20,5 +20,6 @@ import { AuthController } from './auth.controller';
   ],
   controllers: [AuthController],
   providers: [AuthClient],
+  exports: [AuthClient],
 })
 export class AuthModule {}

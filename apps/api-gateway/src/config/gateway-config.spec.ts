@@ -8,8 +8,10 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     expect(load({})).toEqual({
       nodeEnv: 'development',
       logLevel: 'log',
+      shutdownTimeoutMs: 10_000,
       http: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 16_384 },
       auth: { host: '127.0.0.1', port: 3001, timeoutMs: 5_000 },
+      health: { timeoutMs: 1_000 },
     });
   });
 
@@ -17,23 +19,28 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     const config = load({
       NODE_ENV: 'test',
       LOG_LEVEL: 'debug',
+      SHUTDOWN_TIMEOUT_MS: '2500',
       HOST: '127.0.0.1',
       PORT: '8080',
       AUTH_TCP_HOST: ' auth.internal ',
       AUTH_TCP_PORT: '4001',
       AUTH_RPC_TIMEOUT_MS: '100',
       HTTP_BODY_LIMIT_BYTES: '1024',
+      HEALTH_TIMEOUT_MS: '250',
     });
 
     expect(config).toEqual({
       nodeEnv: 'test',
       logLevel: 'debug',
+      shutdownTimeoutMs: 2_500,
       http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_024 },
       auth: { host: 'auth.internal', port: 4001, timeoutMs: 100 },
+      health: { timeoutMs: 250 },
     });
   });
 
   it.each([
+    ['SHUTDOWN_TIMEOUT_MS', '99'],
     ['PORT', '0'],
     ['PORT', '65536'],
     ['PORT', 'http'],
@@ -44,6 +51,8 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     ['AUTH_RPC_TIMEOUT_MS', '250.5'],
     ['HTTP_BODY_LIMIT_BYTES', '1023'],
     ['HTTP_BODY_LIMIT_BYTES', '1048577'],
+    ['HEALTH_TIMEOUT_MS', '99'],
+    ['HEALTH_TIMEOUT_MS', '10001'],
     ['LOG_LEVEL', 'silly'],
     ['NODE_ENV', 'prod'],
   ])('rejects %s=%p, naming the variable', (name, value) => {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { ServerTCP, type TcpSocket } from '@nestjs/microservices';
+import { ServerTCP, type TcpSocket, type WritePacket } from '@nestjs/microservices';
+import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
 
@@ -15,10 +16,14 @@ export interface AuthTcpServerOptions {
 /**
  * NestJS's TCP transport server (`Transport.TCP`), hardened for a port anyone on the network may reach:
  * frames are bounded (see `BoundedJsonSocket`), and a request for a pattern nobody handles gets a
- * typed UNKNOWN_PATTERN error instead of Nest's untyped string.
+ * typed UNKNOWN_PATTERN error instead of Nest's untyped string. It also closes gracefully: the stock
+ * `close()` destroys every socket at once, losing the replies of requests being handled.
  */
 export class AuthTcpServer extends ServerTCP {
   private readonly limits: AuthTcpServerOptions;
+  private inFlight = 0;
+  private draining = false;
+  private onDrained: (() => void) | undefined;
 
   constructor(options: AuthTcpServerOptions) {
     super({
@@ -47,7 +52,48 @@ export class AuthTcpServer extends ServerTCP {
       // Events (no id, no reply) are not part of the contract: drop them without a log line per frame.
       return;
     }
-    await super.handleMessage(socket, rawMessage);
+    if (this.draining) {
+      socket.sendMessage({
+        id: packet.id,
+        err: rpcError(ERROR_CODES.AUTH_UNAVAILABLE, ERROR_MESSAGES.AUTH_UNAVAILABLE),
+        isDisposed: true,
+      });
+      return;
+    }
+    this.inFlight++;
+    try {
+      await super.handleMessage(socket, rawMessage);
+    } catch (error) {
+      this.settle();
+      throw error;
+    }
+  }
+
+  /** Every reply of a request passes here; the last one (`isDisposed`) ends that request. */
+  override send(stream$: Observable<unknown>, respond: (data: WritePacket) => Promise<unknown> | void): Subscription {
+    return super.send(stream$, (packet) => {
+      if (packet.isDisposed) this.settle();
+      return respond(packet);
+    });
+  }
+
+  /** Stops accepting connections and requests, waits for the requests being handled to be answered, then closes. */
+  // The base declares `close(): void`, but NestMicroservice.close() awaits what it returns: the wait is the point.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  override async close(): Promise<void> {
+    this.draining = true;
+    this.isManuallyTerminated = true;
+    this.server.close();
+    if (this.inFlight > 0) {
+      this.logger.log(`Waiting for ${this.inFlight} request(s) in flight`);
+      await new Promise<void>((resolve) => (this.onDrained = resolve));
+    }
+    super.close();
+  }
+
+  private settle(): void {
+    this.inFlight--;
+    if (this.draining && this.inFlight === 0) this.onDrained?.();
   }
 
   protected override getSocketInstance(socket: Socket): TcpSocket {

@@ -16,30 +16,40 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Observable, tap } from 'rxjs';
+import { RpcServerMetrics } from '../metrics/rpc-server.metrics';
 
 /**
  * Every message arrives as `RpcRequest { meta, payload }`. This checks `meta`, runs the handler
  * inside its request context (so every log line below carries the request id), and writes one
- * line per call with its pattern, outcome and duration.
+ * line per call with its pattern, outcome and duration, recorded in `auth_rpc_server_duration_seconds` too.
  */
 @Injectable()
 export class RpcRequestInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Rpc');
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly metrics: RpcServerMetrics,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const meta = readMeta(context.switchToRpc().getData<unknown>());
     const pattern = String(this.reflector.get<unknown[]>(PATTERN_METADATA, context.getHandler())?.[0] ?? 'unknown');
     const started = performance.now();
+    let meta: RequestMeta;
+    try {
+      meta = readMeta(context.switchToRpc().getData<unknown>());
+    } catch (error) {
+      this.recordCall(pattern, outcomeOf(error), started);
+      throw error;
+    }
     return new Observable((subscriber) =>
       requestContext.run(meta, () =>
         next
           .handle()
           .pipe(
             tap({
-              next: () => this.logCall(pattern, 'ok', started),
-              error: (error: unknown) => this.logCall(pattern, outcomeOf(error), started),
+              next: () => this.recordCall(pattern, 'ok', started),
+              error: (error: unknown) => this.recordCall(pattern, outcomeOf(error), started),
             }),
           )
           .subscribe(subscriber),
@@ -47,8 +57,11 @@ export class RpcRequestInterceptor implements NestInterceptor {
     );
   }
 
-  private logCall(pattern: string, outcome: string, started: number): void {
-    this.logger.log({ pattern, outcome, durationMs: Math.round((performance.now() - started) * 10) / 10 }, 'rpc call');
+  /** The log line and the histogram share one measurement. */
+  private recordCall(pattern: string, outcome: string, started: number): void {
+    const durationMs = performance.now() - started;
+    this.metrics.observe(pattern, outcome, durationMs);
+    this.logger.log({ pattern, outcome, durationMs: Math.round(durationMs * 10) / 10 }, 'rpc call');
   }
 }
 

@@ -8,9 +8,11 @@ describe('AuthConfig / authEnvSchema', () => {
     expect(load({})).toEqual({
       nodeEnv: 'development',
       logLevel: 'log',
+      shutdownTimeoutMs: 10_000,
       tcp: { host: '127.0.0.1', port: 3001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 10_000 },
       database: { url: 'sqlite:./data/auth.sqlite', poolSize: 10 },
       argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 },
+      metrics: { host: '127.0.0.1', port: 9464 },
     });
   });
 
@@ -18,6 +20,7 @@ describe('AuthConfig / authEnvSchema', () => {
     const config = load({
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '2500',
       AUTH_TCP_HOST: ' 0.0.0.0 ',
       AUTH_TCP_PORT: '4001',
       AUTH_TCP_MAX_FRAME_BYTES: '65536',
@@ -27,14 +30,18 @@ describe('AuthConfig / authEnvSchema', () => {
       ARGON2_MEMORY_KIB: '65536',
       ARGON2_TIME_COST: '3',
       ARGON2_PARALLELISM: '4',
+      AUTH_METRICS_HOST: ' 0.0.0.0 ',
+      AUTH_METRICS_PORT: '9100',
     });
 
     expect(config).toEqual({
       nodeEnv: 'production',
       logLevel: 'warn',
+      shutdownTimeoutMs: 2_500,
       tcp: { host: '0.0.0.0', port: 4001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 500 },
       database: { url: 'postgres://user:pw@db:5432/auth', poolSize: 5 },
       argon2: { memoryKib: 65_536, timeCost: 3, parallelism: 4 },
+      metrics: { host: '0.0.0.0', port: 9100 },
     });
   });
 
@@ -45,7 +52,12 @@ describe('AuthConfig / authEnvSchema', () => {
     },
   );
 
+  it('accepts AUTH_METRICS_PORT=0 (metrics off)', () => {
+    expect(load({ AUTH_METRICS_PORT: '0' }).metrics).toEqual({ host: '127.0.0.1', port: 0 });
+  });
+
   it.each([
+    ['SHUTDOWN_TIMEOUT_MS', '99'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'],
@@ -53,6 +65,10 @@ describe('AuthConfig / authEnvSchema', () => {
     ['AUTH_TCP_PORT', '0'],
     ['AUTH_TCP_PORT', '65536'],
     ['AUTH_TCP_HOST', '  '],
+    ['AUTH_METRICS_HOST', '  '],
+    ['AUTH_METRICS_PORT', '-1'],
+    ['AUTH_METRICS_PORT', '65536'],
+    ['AUTH_METRICS_PORT', 'off'],
     ['AUTH_TCP_MAX_FRAME_BYTES', '1023'],
     ['AUTH_TCP_MAX_FRAME_BYTES', '2097152'],
     ['DATABASE_POOL_SIZE', '0'],

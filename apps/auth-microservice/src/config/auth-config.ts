@@ -21,6 +21,9 @@ export const authEnvSchema = baseEnvSchema.extend({
   ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
   ARGON2_TIME_COST: integer(2, 1, 20),
   ARGON2_PARALLELISM: integer(1, 1, 16),
+  // GET /metrics for Prometheus, on loopback unless told otherwise; port 0 turns it off.
+  AUTH_METRICS_HOST: host('127.0.0.1'),
+  AUTH_METRICS_PORT: integer(9464, 0, 65_535),
 });
 
 export type AuthEnv = z.output<typeof authEnvSchema>;
@@ -29,13 +32,17 @@ export type AuthEnv = z.output<typeof authEnvSchema>;
 export class AuthConfig {
   readonly nodeEnv: AuthEnv['NODE_ENV'];
   readonly logLevel: AuthEnv['LOG_LEVEL'];
+  readonly shutdownTimeoutMs: number;
   readonly tcp: { host: string; port: number; maxFrameBytes: number; incompleteMessageTimeoutMs: number };
   readonly database: { url: string; poolSize: number };
   readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
+  /** Where `GET /metrics` is served; `port` 0 means not at all. */
+  readonly metrics: { host: string; port: number };
 
   constructor(env: AuthEnv) {
     this.nodeEnv = env.NODE_ENV;
     this.logLevel = env.LOG_LEVEL;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.tcp = {
       host: env.AUTH_TCP_HOST,
       port: env.AUTH_TCP_PORT,
@@ -48,5 +55,6 @@ export class AuthConfig {
       timeCost: env.ARGON2_TIME_COST,
       parallelism: env.ARGON2_PARALLELISM,
     };
+    this.metrics = { host: env.AUTH_METRICS_HOST, port: env.AUTH_METRICS_PORT };
   }
 }

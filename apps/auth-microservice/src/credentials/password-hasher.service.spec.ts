@@ -1,5 +1,7 @@
 import { type Algorithm, hash, parseOptions } from '@node-rs/argon2';
+import { Registry } from 'prom-client';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { PasswordHasher } from './password-hasher.service';
 
 // `Algorithm` is an ambient const enum: spelled as numbers, as in the service.
@@ -7,13 +9,13 @@ const ARGON2D = 0 as Algorithm;
 const ARGON2I = 1 as Algorithm;
 const ARGON2ID = 2 as Algorithm;
 
-function hasherWith(memoryKib: number, timeCost: number, parallelism = 1): PasswordHasher {
+function hasherWith(memoryKib: number, timeCost: number, parallelism = 1, registry = new Registry()): PasswordHasher {
   const env = authEnvSchema.parse({
     ARGON2_MEMORY_KIB: String(memoryKib),
     ARGON2_TIME_COST: String(timeCost),
     ARGON2_PARALLELISM: String(parallelism),
   });
-  return new PasswordHasher(new AuthConfig(env));
+  return new PasswordHasher(new AuthConfig(env), new PasswordHashMetrics(registry));
 }
 
 async function medianMs(runs: number, work: () => Promise<unknown>): Promise<number> {
@@ -109,5 +111,41 @@ describe('PasswordHasher', () => {
     it.each(['', 'garbage', '$2b$10$abcdefghijklmnopqrstuv'])('is true for a value that is not argon2: %p', (value) => {
       expect(hasher.needsRehash(value)).toBe(true);
     });
+  });
+});
+
+describe('PasswordHasher metrics: auth_password_hash_duration_seconds{operation}', () => {
+  const countLine = (operation: string, count: number) =>
+    `auth_password_hash_duration_seconds_count{operation="${operation}"} ${count}`;
+
+  it('times hash, verify and verify_dummy each under its own operation, and nothing else', async () => {
+    const registry = new Registry();
+    const hasher = hasherWith(8_192, 1, 1, registry);
+    await hasher.onModuleInit();
+    expect(await registry.metrics()).not.toContain('operation='); // the dummy hash is no one's password
+
+    const stored = await hasher.hash('correct horse battery staple');
+    await hasher.verify(stored, 'correct horse battery staple');
+    await hasher.verify(stored, 'wrong');
+    await hasher.verify('not-a-hash', 'wrong');
+    await hasher.verifyDummy('wrong');
+    const text = await registry.metrics();
+
+    expect(text).toContain(countLine('hash', 1));
+    expect(text).toContain(countLine('verify', 3));
+    expect(text).toContain(countLine('verify_dummy', 1));
+  });
+
+  it('has buckets from 5 ms to 200 ms and beyond, and records the real duration', async () => {
+    const registry = new Registry();
+    await hasherWith(8_192, 1, 1, registry).hash('correct horse battery staple');
+    const text = await registry.metrics();
+    const sum = /^auth_password_hash_duration_seconds_sum\{operation="hash"\} (\S+)$/m.exec(text)?.[1];
+
+    for (const le of ['0.005', '0.01', '0.05', '0.1', '0.2', '0.5', '1']) {
+      expect(text).toContain(`auth_password_hash_duration_seconds_bucket{le="${le}",operation="hash"}`);
+    }
+    expect(Number(sum)).toBeGreaterThan(0.0005);
+    expect(Number(sum)).toBeLessThan(5);
   });
 });

@@ -2,19 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type Algorithm, hash, type Options, parseOptions, verify } from '@node-rs/argon2';
 import { AuthConfig } from '../config/auth-config';
+import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 
 // `Algorithm` is an ambient const enum, which isolated-module builds cannot inline.
 const ARGON2ID = 2 as Algorithm;
 
 /**
  * argon2id hashing. The work runs on libuv's thread pool, so the event loop never blocks on it.
+ * Each operation is timed in `auth_password_hash_duration_seconds`.
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private readonly options: Options;
   private dummyHash: string | undefined;
 
-  constructor(config: AuthConfig) {
+  constructor(
+    config: AuthConfig,
+    private readonly metrics: PasswordHashMetrics,
+  ) {
     this.options = {
       algorithm: ARGON2ID,
       memoryCost: config.argon2.memoryKib,
@@ -24,20 +29,16 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    this.dummyHash = await this.hash(randomBytes(32).toString('base64url'));
+    this.dummyHash = await this.newDummyHash();
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, this.options);
+    return this.metrics.time('hash', () => hash(password, this.options));
   }
 
   /** False for a wrong password and for a stored value that is not a valid argon2 hash. */
-  async verify(passwordHash: string, password: string): Promise<boolean> {
-    try {
-      return await verify(passwordHash, password);
-    } catch {
-      return false;
-    }
+  verify(passwordHash: string, password: string): Promise<boolean> {
+    return this.metrics.time('verify', () => verifyOrFalse(passwordHash, password));
   }
 
   /**
@@ -45,9 +46,14 @@ export class PasswordHasher implements OnModuleInit {
    * answer time does not reveal whether an account exists. Always false.
    */
   async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= await this.hash(randomBytes(32).toString('base64url'));
-    await this.verify(this.dummyHash, password);
+    const dummyHash = (this.dummyHash ??= await this.newDummyHash());
+    await this.metrics.time('verify_dummy', () => verifyOrFalse(dummyHash, password));
     return false;
+  }
+
+  /** Not timed as `hash`: it is no one's password. */
+  private newDummyHash(): Promise<string> {
+    return hash(randomBytes(32).toString('base64url'), this.options);
   }
 
   /** True when the hash is not argon2id or was made with weaker parameters than configured now. */
@@ -63,5 +69,13 @@ export class PasswordHasher implements OnModuleInit {
     } catch {
       return true;
     }
+  }
+}
+
+async function verifyOrFalse(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
   }
 }

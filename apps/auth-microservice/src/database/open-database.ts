@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -10,6 +11,16 @@ export interface DatabaseConnection {
   dialect: Dialect;
   /** Where the data lives, without credentials: safe to log. */
   description: string;
+}
+
+/** Where the data lives, without credentials: safe to log. */
+export function describeDatabase(url: string): string {
+  if (url.startsWith('sqlite:')) {
+    const location = url.slice('sqlite:'.length);
+    return `sqlite:${location === ':memory:' ? location : resolve(location)}`;
+  }
+  const { hostname, port, pathname } = new URL(url);
+  return `postgres://${hostname}:${port || 5432}${pathname}`;
 }
 
 export function openDatabase(url: string, poolSize: number): DatabaseConnection {
@@ -36,10 +47,12 @@ function openSqlite(location: string): DatabaseConnection {
 
 function openPostgres(url: string, poolSize: number): DatabaseConnection {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
-  const { hostname, port, pathname } = new URL(url);
+  // The server closing an idle connection (restart, failover, terminated backend) is an 'error' event of the
+  // pool; unhandled, it would crash the process. The pool drops that client and connects anew when needed.
+  pool.on('error', (error) => new Logger('Database').warn(`Lost an idle PostgreSQL connection: ${error.message}`));
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
-    description: `postgres://${hostname}:${port || 5432}${pathname}`,
+    description: describeDatabase(url),
   };
 }

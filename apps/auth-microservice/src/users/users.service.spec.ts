@@ -2,11 +2,14 @@ import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERROR_MESSAGES } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
+import { Registry } from 'prom-client';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
 import { openDatabase } from '../database/open-database';
+import { AccountMetrics } from '../metrics/account.metrics';
+import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -16,6 +19,7 @@ const PASSWORD = 'vT9#qLm2!xRw';
 const hasherWith = (memoryKib: number) =>
   new PasswordHasher(
     new AuthConfig(authEnvSchema.parse({ ARGON2_MEMORY_KIB: String(memoryKib), ARGON2_TIME_COST: '1' })),
+    new PasswordHashMetrics(new Registry()),
   );
 
 async function rpcErrorOf(promise: Promise<unknown>): Promise<unknown> {
@@ -32,6 +36,7 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
   let db: Kysely<Database>;
   let repository: UsersRepository;
   let service: UsersService;
+  let registry: Registry;
 
   beforeAll(() => hasher.onModuleInit());
 
@@ -39,7 +44,8 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
     db = openDatabase('sqlite::memory:', 1).db;
     await migrateToLatest(db, 'sqlite');
     repository = new UsersRepository(db);
-    service = new UsersService(repository, hasher);
+    registry = new Registry();
+    service = new UsersService(repository, hasher, new AccountMetrics(registry));
   });
 
   afterEach(async () => {
@@ -111,7 +117,7 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
         message: ERROR_MESSAGES.INVALID_CREDENTIALS,
       });
       expect(verifyDummy).toHaveBeenCalledWith(PASSWORD);
-      expect(verify).toHaveBeenCalledTimes(1); // the one inside verifyDummy
+      expect(verify).not.toHaveBeenCalled(); // verifyDummy does the same argon2 work itself
     });
 
     it('refuses a wrong password with exactly the same error as an unknown user', async () => {
@@ -151,6 +157,46 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
       });
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('disk full'));
       await expect(repository.findByUsername('old')).resolves.toMatchObject({ passwordHash: weakHash });
+    });
+  });
+
+  describe('metrics', () => {
+    const counts = async (name: string): Promise<Record<string, number>> => {
+      const text = await registry.metrics();
+      const lines = [...text.matchAll(new RegExp(`^${name}\\{outcome="([a-z_]+)"\\} (\\d+)$`, 'gm'))];
+      return Object.fromEntries(lines.map(([, outcome, value]) => [outcome, Number(value)]));
+    };
+
+    it('exports every outcome at 0 before anything happened', async () => {
+      expect(await counts('auth_login_attempts_total')).toEqual({ success: 0, invalid_credentials: 0, error: 0 });
+      expect(await counts('auth_signups_total')).toEqual({ created: 0, username_taken: 0, error: 0 });
+    });
+
+    it('counts sign-ups: created, and username_taken for a name taken in any case', async () => {
+      await service.signup({ username: 'alice', password: PASSWORD });
+      await rpcErrorOf(service.signup({ username: 'ALICE', password: PASSWORD }));
+
+      expect(await counts('auth_signups_total')).toEqual({ created: 1, username_taken: 1, error: 0 });
+    });
+
+    it('counts logins: success, and invalid_credentials for a wrong password and an unknown user alike', async () => {
+      await service.signup({ username: 'alice', password: PASSWORD });
+      await service.login({ username: 'alice', password: PASSWORD });
+      await rpcErrorOf(service.login({ username: 'alice', password: `${PASSWORD}x` }));
+      await rpcErrorOf(service.login({ username: 'nobody', password: PASSWORD }));
+
+      expect(await counts('auth_login_attempts_total')).toEqual({ success: 1, invalid_credentials: 2, error: 0 });
+    });
+
+    it("counts a failure that is not the caller's fault as error, and still throws it", async () => {
+      jest.spyOn(repository, 'findByUsername').mockRejectedValue(new Error('database down'));
+      jest.spyOn(repository, 'existsByUsername').mockRejectedValue(new Error('database down'));
+
+      await expect(service.login({ username: 'alice', password: PASSWORD })).rejects.toThrow('database down');
+      await expect(service.signup({ username: 'alice', password: PASSWORD })).rejects.toThrow('database down');
+
+      expect(await counts('auth_login_attempts_total')).toEqual({ success: 0, invalid_credentials: 0, error: 1 });
+      expect(await counts('auth_signups_total')).toEqual({ created: 0, username_taken: 0, error: 1 });
     });
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '@nestjs-microservices/shared';
 import { uuidv7 } from 'uuidv7';
 import { PasswordHasher } from '../credentials/password-hasher.service';
+import { AccountMetrics } from '../metrics/account.metrics';
 import { toUserResponse } from './user';
 import { UsersRepository } from './users.repository';
 
@@ -21,9 +22,20 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly metrics: AccountMetrics,
   ) {}
 
-  async signup({ username, password }: SignupDto): Promise<UserResponse> {
+  /** Counted in `auth_signups_total` by outcome. */
+  signup(dto: SignupDto): Promise<UserResponse> {
+    return this.metrics.countSignup(() => this.createUser(dto));
+  }
+
+  /** Counted in `auth_login_attempts_total` by outcome. */
+  login(dto: LoginDto): Promise<LoginResponse> {
+    return this.metrics.countLogin(() => this.checkCredentials(dto));
+  }
+
+  private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
     // Not a uniqueness check (the INSERT below is): it spares an argon2 hash for a name already
     // taken, so a flood of sign-ups for existing names costs no hashing.
     if (await this.users.existsByUsername(username)) throw usernameTaken();
@@ -32,7 +44,7 @@ export class UsersService {
     return toUserResponse(user);
   }
 
-  async login({ username, password }: LoginDto): Promise<LoginResponse> {
+  private async checkCredentials({ username, password }: LoginDto): Promise<LoginResponse> {
     const user = await this.users.findByUsername(username);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { DynamicModule } from '@nestjs/common';
+import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../env-schema';
@@ -70,5 +70,6 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
       },
     }),
   };
-  return LoggerModule.forRoot({ pinoHttp });
+  // `{*path}`: NestJS 11's route syntax for "everything" (nestjs-pino's default `*` draws a deprecation warning).
+  return LoggerModule.forRoot({ pinoHttp, forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }] });
 }

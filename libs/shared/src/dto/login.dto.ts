@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { NormalizePassword, NormalizeUsername } from '../validation/validators';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './signup.dto';
@@ -8,12 +9,25 @@ import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './signup.dto';
  * and a stricter future policy does not lock out existing users.
  */
 export class LoginDto {
+  @ApiProperty({
+    description: 'Any letter case; trimmed and NFKC-normalised. Only shape and size are checked.',
+    example: 'alice',
+    minLength: 1,
+    maxLength: USERNAME_MAX_LENGTH,
+  })
   @NormalizeUsername()
   @IsString()
   @IsNotEmpty()
   @MaxLength(USERNAME_MAX_LENGTH)
   username!: string;
 
+  @ApiProperty({
+    description: 'NFKC-normalised, not trimmed. Only shape and size are checked.',
+    example: 'correct horse battery',
+    format: 'password',
+    minLength: 1,
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
   @NormalizePassword()
   @IsString()
   @IsNotEmpty()

@@ -1,4 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
+import { COMMON_PASSWORD_LIST_SIZE } from '../validation/common-passwords';
 import { IsNotCommonPassword, NormalizePassword, NormalizeUsername } from '../validation/validators';
 
 export const USERNAME_MIN_LENGTH = 3;
@@ -12,12 +14,30 @@ export const PASSWORD_MAX_LENGTH = 128;
 export const USERNAME_CHARACTERS = /^[\p{L}\p{M}\p{Nd}._-]+$/u;
 
 export class SignupDto {
+  @ApiProperty({
+    description:
+      'Letters of any script, digits, ".", "_" and "-"; trimmed and NFKC-normalised before the checks. ' +
+      'Unique regardless of letter case (the case as submitted is kept).',
+    example: 'alice',
+    minLength: USERNAME_MIN_LENGTH,
+    maxLength: USERNAME_MAX_LENGTH,
+    pattern: USERNAME_CHARACTERS.source,
+  })
   @NormalizeUsername()
   @IsString()
   @Length(USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH)
   @Matches(USERNAME_CHARACTERS, { message: 'username may contain only letters, digits, ".", "_" and "-"' })
   username!: string;
 
+  @ApiProperty({
+    description:
+      'NFKC-normalised, not trimmed; no composition rules (NIST SP 800-63B). Refused when among the ' +
+      `${COMMON_PASSWORD_LIST_SIZE.toLocaleString('en-US')} most common passwords (case-insensitive).`,
+    example: 'correct horse battery',
+    format: 'password',
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
   @NormalizePassword()
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)

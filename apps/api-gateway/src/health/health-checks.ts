@@ -1,0 +1,10 @@
+/** The names of the readiness checks, as they appear in the health body (`info`, `error`, `details`). */
+export const HEALTH_CHECKS = {
+  /** The auth service answered `auth.health` over the transport within HEALTH_TIMEOUT_MS. */
+  auth: 'auth',
+  /** The auth service reached its database (`select 1`). */
+  database: 'database',
+} as const;
+
+/** Health answers describe the present: no client or proxy may cache them. */
+export const HEALTH_CACHE_CONTROL = 'no-cache, no-store, must-revalidate';

@@ -1,0 +1,54 @@
+import { Controller, Get, UseFilters } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import type { RequestMeta } from '@nestjs-microservices/shared';
+import { ClientMeta } from '../common/request-meta.decorator';
+import { AuthHealthIndicator } from './auth-health.indicator';
+import { HealthCheckFilter } from './health-check.filter';
+import { HealthCheckResponse, HealthIndicatorState } from './health-check.response';
+import { READY_EXAMPLE, UNREADY_EXAMPLES } from './health-examples';
+
+/** Public, never cached (`@HealthCheck`, and `HealthCheckFilter` for the 503). */
+@ApiTags('health')
+@ApiExtraModels(HealthIndicatorState)
+@UseFilters(HealthCheckFilter)
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly authHealth: AuthHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Liveness: the gateway process runs',
+    description: 'Checks no dependency, so a restart of the auth service never restarts the gateway.',
+  })
+  @ApiOkResponse({ description: 'The process runs', type: HealthCheckResponse })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Readiness: the auth service answers and reaches its database',
+    description:
+      'Pings the auth service over the transport (`auth.health`, timeout `HEALTH_TIMEOUT_MS`); the auth ' +
+      'service runs `select 1` on its database. Answers within the timeout even when the auth service hangs.',
+  })
+  @ApiOkResponse({
+    description: 'Both checks (`auth`, `database`) are up',
+    type: HealthCheckResponse,
+    example: READY_EXAMPLE,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'A check is down (or the gateway is shutting down); `error` names it',
+    type: HealthCheckResponse,
+    examples: UNREADY_EXAMPLES,
+  })
+  ready(@ClientMeta() meta: RequestMeta): Promise<HealthCheckResult> {
+    return this.health.check([() => this.authHealth.check(meta)]);
+  }
+}

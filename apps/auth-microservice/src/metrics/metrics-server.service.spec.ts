@@ -1,0 +1,111 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypedConfigModule } from '@nestjs-microservices/runtime';
+import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import { MetricsServer } from './metrics-server.service';
+import { MetricsModule } from './metrics.module';
+
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port }, () => resolve(server));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = await listenOn(0);
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The metrics module as the app runs it: started by `init()` (bootstrap hooks), stopped by `close()`. */
+async function startMetrics(env: Record<string, string>): Promise<TestingModule> {
+  const config = new AuthConfig(authEnvSchema.parse(env));
+  const moduleRef = await Test.createTestingModule({
+    imports: [TypedConfigModule.forRoot(AuthConfig, config), MetricsModule],
+  }).compile();
+  await moduleRef.init();
+  return moduleRef;
+}
+
+describe('MetricsServer (AUTH_METRICS_HOST / AUTH_METRICS_PORT)', () => {
+  beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('serves GET /metrics on 127.0.0.1 by default, in the Prometheus text format, until the app closes', async () => {
+    const port = await freePort();
+    const moduleRef = await startMetrics({ AUTH_METRICS_PORT: String(port) });
+    const url = `http://127.0.0.1:${port}/metrics`;
+    try {
+      expect(moduleRef.get(MetricsServer).address()).toMatchObject({ address: '127.0.0.1', port });
+
+      const response = await fetch(url);
+      const text = await response.text();
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(text).toMatch(/^process_cpu_user_seconds_total\{service="auth"\} /m);
+      expect(text).toContain('# TYPE auth_login_attempts_total counter');
+      expect(text).toContain('auth_login_attempts_total{outcome="success",service="auth"} 0');
+      expect(text).toContain('# TYPE auth_password_hash_duration_seconds histogram');
+      expect((await fetch(`${url}?name[]=x`)).status).toBe(200);
+    } finally {
+      const closing = performance.now();
+      await moduleRef.close();
+      // fetch keeps its connection alive: closing must not wait for it.
+      expect(performance.now() - closing).toBeLessThan(1_000);
+    }
+
+    expect(moduleRef.get(MetricsServer).address()).toBeUndefined();
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('answers 404 to anything but GET /metrics', async () => {
+    const port = await freePort();
+    const moduleRef = await startMetrics({ AUTH_METRICS_PORT: String(port) });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (const [method, path] of [
+        ['GET', '/'],
+        ['GET', '/metrics/x'],
+        ['GET', '/api/metrics'],
+        ['POST', '/metrics'],
+        ['DELETE', '/metrics'],
+      ]) {
+        const response = await fetch(`${base}${path}`, { method });
+        expect({ method, path, status: response.status, body: await response.text() }).toEqual({
+          method,
+          path,
+          status: 404,
+          body: 'Not found\n',
+        });
+      }
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('does not listen at all with AUTH_METRICS_PORT=0', async () => {
+    const moduleRef = await startMetrics({ AUTH_METRICS_PORT: '0' });
+
+    expect(moduleRef.get(MetricsServer).address()).toBeUndefined();
+    await moduleRef.close();
+  });
+
+  it('fails the start, naming the setting, when the port is taken', async () => {
+    const squatter = await listenOn(0);
+    const { port } = squatter.address() as AddressInfo;
+    try {
+      await expect(startMetrics({ AUTH_METRICS_PORT: String(port) })).rejects.toThrow(
+        new RegExp(
+          `Cannot serve metrics on 127\\.0\\.0\\.1:${port} \\(AUTH_METRICS_HOST/AUTH_METRICS_PORT\\): .*EADDRINUSE`,
+        ),
+      );
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { createMetricsRegistry } from '@nestjs-microservices/runtime';
+import { Registry } from 'prom-client';
+import { AccountMetrics } from './account.metrics';
+import { MetricsServer } from './metrics-server.service';
+import { PasswordHashMetrics } from './password-hash.metrics';
+import { RpcServerMetrics } from './rpc-server.metrics';
+
+/**
+ * The auth service's metrics, defined here and nowhere else: one registry (with the process's
+ * standard series and `service="auth"`), the metric holders that record into it, and the HTTP
+ * server that serves it. Global, so any feature module can inject a metric holder.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: Registry, useFactory: () => createMetricsRegistry('auth') },
+    RpcServerMetrics,
+    AccountMetrics,
+    PasswordHashMetrics,
+    MetricsServer,
+  ],
+  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics],
+})
+export class MetricsModule {}

@@ -1,0 +1,197 @@
+/**
+ * The OpenAPI document the running gateway serves at /api/docs-json: a valid OpenAPI 3 document
+ * that lists every route with its request schema, success response and every error status.
+ */
+import { describeResponse } from './support/http';
+import { startSystem, type TestSystem } from './support/system';
+
+type Json = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function at(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (!isRecord(current)) throw new Error(`no "${key}" in ${JSON.stringify(current)?.slice(0, 200)}`);
+    current = current[key];
+  }
+  return current;
+}
+
+/** A route as the document must describe it. `errors`: status → the codes its description must name. */
+interface RouteDoc {
+  method: 'get' | 'post';
+  path: string;
+  /** The request body schema, if the route takes a body. */
+  body?: string;
+  /** Success status and its schema. */
+  success: [string, string];
+  errors: Record<string, string[]>;
+}
+
+/** Every route of the gateway: method, path, request schema (if any), success status and every error status. */
+const ROUTES: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/auth/signup',
+    body: 'SignupDto',
+    success: ['201', 'UserResponse'],
+    errors: {
+      '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
+      '409': ['USERNAME_TAKEN'],
+      '413': ['PAYLOAD_TOO_LARGE'],
+      '415': ['UNSUPPORTED_MEDIA_TYPE'],
+      '503': ['AUTH_UNAVAILABLE'],
+      '504': ['UPSTREAM_TIMEOUT'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    body: 'LoginDto',
+    success: ['200', 'LoginResponse'],
+    errors: {
+      '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
+      '401': ['INVALID_CREDENTIALS'],
+      '413': ['PAYLOAD_TOO_LARGE'],
+      '415': ['UNSUPPORTED_MEDIA_TYPE'],
+      '503': ['AUTH_UNAVAILABLE'],
+      '504': ['UPSTREAM_TIMEOUT'],
+    },
+  },
+  { method: 'get', path: '/api/health/live', success: ['200', 'HealthCheckResponse'], errors: {} },
+  { method: 'get', path: '/api/health/ready', success: ['200', 'HealthCheckResponse'], errors: { '503': [] } },
+];
+
+const refTo = (schema: string) => ({ $ref: `#/components/schemas/${schema}` });
+
+/** Every `$ref` anywhere in `value`. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    key === '$ref' && typeof child === 'string' ? [child] : refsIn(child),
+  );
+}
+
+describe('OpenAPI document at /api/docs-json', () => {
+  let system: TestSystem | undefined;
+  let document: Json = {};
+
+  beforeAll(async () => {
+    system = await startSystem({ suite: 'openapi' });
+    const response = await system.http.get('/api/docs-json');
+    if (response.status !== 200 || !isRecord(response.body)) throw new Error(describeResponse(response));
+    expect(response.headers.get('content-type')).toContain('application/json');
+    document = response.body;
+  });
+
+  afterAll(async () => {
+    await system?.teardown();
+  });
+
+  it('is an OpenAPI 3 document with a title, a version and a description of the error shape', () => {
+    expect(document['openapi']).toMatch(/^3\.\d+\.\d+$/);
+    expect(at(document, 'info', 'title')).toEqual(expect.stringMatching(/\S/));
+    expect(at(document, 'info', 'version')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(at(document, 'info', 'description')).toEqual(expect.stringContaining('"statusCode"'));
+  });
+
+  it('is self-consistent: every $ref resolves, every response has a description', () => {
+    const schemas = Object.keys(at(document, 'components', 'schemas') as Json);
+    const refs = [...new Set(refsIn(document))];
+    expect(refs.length).toBeGreaterThan(5);
+    expect(refs.filter((ref) => !schemas.map((name) => refTo(name).$ref).includes(ref))).toEqual([]);
+    for (const operations of Object.values(at(document, 'paths') as Json)) {
+      for (const operation of Object.values(operations as Json)) {
+        for (const [status, response] of Object.entries(at(operation, 'responses') as Json)) {
+          expect({ status, description: at(response, 'description') }).toEqual({
+            status,
+            description: expect.stringMatching(/\S/),
+          });
+        }
+      }
+    }
+  });
+
+  it('lists exactly the routes of the gateway, each with a summary', () => {
+    const listed = Object.entries(at(document, 'paths') as Json).flatMap(([path, operations]) =>
+      Object.keys(operations as Json).map((method) => `${method} ${path}`),
+    );
+    expect(listed.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of ROUTES) {
+      expect({ route: route.path, summary: at(document, 'paths', route.path, route.method, 'summary') }).toEqual({
+        route: route.path,
+        summary: expect.stringMatching(/\S/),
+      });
+    }
+  });
+
+  it.each(ROUTES)('$method $path: request schema, success response and every error status', (route) => {
+    const operation = at(document, 'paths', route.path, route.method);
+    if (route.body) {
+      expect(at(operation, 'requestBody', 'required')).toBe(true);
+      expect(at(operation, 'requestBody', 'content', 'application/json', 'schema')).toEqual(refTo(route.body));
+    } else {
+      expect(isRecord(operation) && 'requestBody' in operation).toBe(false);
+    }
+    const [status, schema] = route.success;
+    expect(at(operation, 'responses', status, 'content', 'application/json', 'schema')).toEqual(refTo(schema));
+
+    const responses = at(operation, 'responses') as Json;
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining([status, ...Object.keys(route.errors)]));
+    for (const [errorStatus, codes] of Object.entries(route.errors)) {
+      const description = String(at(responses, errorStatus, 'description'));
+      expect({ errorStatus, missing: codes.filter((code) => !description.includes(code)) }).toEqual({
+        errorStatus,
+        missing: [],
+      });
+      const errorSchema = codes.length ? 'ErrorResponse' : 'HealthCheckResponse';
+      expect(at(responses, errorStatus, 'content', 'application/json', 'schema')).toEqual(refTo(errorSchema));
+    }
+  });
+
+  it('describes the error shape, with code as an enum of the contract codes', () => {
+    const schemas = at(document, 'components', 'schemas');
+    expect(at(schemas, 'ErrorResponse')).toMatchObject({
+      required: expect.arrayContaining(['statusCode', 'code', 'message']),
+      properties: {
+        statusCode: { type: 'number' },
+        code: { allOf: [refTo('ErrorCode')] },
+        message: { type: 'string' },
+        details: { type: 'array', items: refTo('FieldErrorResponse') },
+      },
+    });
+    expect(at(schemas, 'ErrorCode', 'enum')).toEqual(
+      expect.arrayContaining([
+        'VALIDATION_FAILED',
+        'MALFORMED_JSON',
+        'INVALID_CREDENTIALS',
+        'USERNAME_TAKEN',
+        'PAYLOAD_TOO_LARGE',
+        'UNSUPPORTED_MEDIA_TYPE',
+        'INTERNAL_ERROR',
+        'AUTH_UNAVAILABLE',
+        'UPSTREAM_TIMEOUT',
+      ]),
+    );
+  });
+
+  it('carries the sign-up rules: length limits and the username pattern', () => {
+    const signup = at(document, 'components', 'schemas', 'SignupDto');
+    expect(signup).toMatchObject({
+      required: ['username', 'password'],
+      properties: {
+        username: { type: 'string', minLength: 3, maxLength: 64, pattern: expect.any(String) },
+        password: { type: 'string', minLength: 8, maxLength: 128 },
+      },
+    });
+    const pattern = new RegExp(String(at(signup, 'properties', 'username', 'pattern')), 'u');
+    expect(['alice', 'Élodie', 'user.name_1-x'].filter((name) => !pattern.test(name))).toEqual([]);
+    expect(['a b', 'alice@example', '<script>'].filter((name) => pattern.test(name))).toEqual([]);
+    expect(at(document, 'components', 'schemas', 'LoginDto')).toMatchObject({
+      properties: { username: { maxLength: 64 }, password: { maxLength: 128 } },
+    });
+  });
+});

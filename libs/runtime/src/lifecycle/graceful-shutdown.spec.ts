@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { enableGracefulShutdown } from './graceful-shutdown';
+
+const SIGNAL = 'SIGTERM';
+
+function fakeApp(close: () => Promise<void>): INestApplicationContext {
+  return { close } as unknown as INestApplicationContext;
+}
+
+const silentLogger: LoggerService = { log: jest.fn(), error: jest.fn(), warn: jest.fn() };
+
+describe('enableGracefulShutdown', () => {
+  let signals: EventEmitter;
+  beforeEach(() => (signals = new EventEmitter()));
+
+  it('closes the app once on the signal and exits 0 when it has closed', async () => {
+    let finishClose: () => void = () => undefined;
+    const close = jest.fn(() => new Promise<void>((resolve) => (finishClose = resolve)));
+    const exit = jest.fn();
+    enableGracefulShutdown(fakeApp(close), {
+      timeoutMs: 5_000,
+      logger: silentLogger,
+      signals: [SIGNAL],
+      exit,
+      signalSource: signals,
+    });
+
+    signals.emit(SIGNAL, SIGNAL);
+    signals.emit(SIGNAL, SIGNAL);
+    await Promise.resolve();
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(exit).not.toHaveBeenCalled();
+
+    finishClose();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(exit).toHaveBeenCalledWith(0);
+  });
+
+  it('exits 1 when closing fails', async () => {
+    const exit = jest.fn();
+    enableGracefulShutdown(
+      fakeApp(() => Promise.reject(new Error('database gone'))),
+      { timeoutMs: 5_000, logger: silentLogger, signals: [SIGNAL], exit, signalSource: signals },
+    );
+
+    signals.emit(SIGNAL, SIGNAL);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+
+  it('exits 1 when in-flight work outlasts the deadline', async () => {
+    const exit = jest.fn();
+    enableGracefulShutdown(
+      fakeApp(() => new Promise<void>(() => undefined)),
+      { timeoutMs: 50, logger: silentLogger, signals: [SIGNAL], exit, signalSource: signals },
+    );
+
+    signals.emit(SIGNAL, SIGNAL);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+});

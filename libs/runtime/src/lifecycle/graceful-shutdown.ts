@@ -1,0 +1,46 @@
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+
+export interface GracefulShutdownOptions {
+  /** How long in-flight work may take before the process gives up and exits with code 1. */
+  timeoutMs: number;
+  logger: LoggerService;
+  signals?: readonly NodeJS.Signals[];
+  /** For tests: what ends the process, and where the signals come from. */
+  exit?: (code: number) => void;
+  signalSource?: Pick<NodeJS.EventEmitter, 'once'>;
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking work, let in-flight work finish (the app's `close()` does both, see
+ * each app's server), close the transport and the database, then exit 0. Nest's own
+ * `enableShutdownHooks()` re-raises the signal after closing, so the process would end "killed by
+ * SIGTERM" instead of exiting 0; and it has no deadline.
+ */
+export function enableGracefulShutdown(app: INestApplicationContext, options: GracefulShutdownOptions): void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    options.logger.log(`${signal} received: finishing in-flight work (at most ${options.timeoutMs} ms)`, 'Shutdown');
+    const deadline = setTimeout(() => {
+      options.logger.error(`In-flight work did not finish within ${options.timeoutMs} ms: exiting`, 'Shutdown');
+      exit(1);
+    }, options.timeoutMs);
+    deadline.unref();
+    try {
+      await app.close();
+      options.logger.log('Shut down cleanly', 'Shutdown');
+      exit(0);
+    } catch (error) {
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      options.logger.error(`Shutdown failed: ${reason}`, 'Shutdown');
+      exit(1);
+    } finally {
+      clearTimeout(deadline);
+    }
+  };
+  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) {
+    (options.signalSource ?? process).once(signal, (received: NodeJS.Signals) => void shutdown(received));
+  }
+}

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_STATUS, type ErrorCode, type FieldError, type HttpErrorBody } from '../errors';
+
+/** When each code is answered: the documentation of the error contract, next to it (a new code needs one). */
+export const ERROR_DESCRIPTIONS = {
+  VALIDATION_FAILED: 'missing, mistyped, out-of-rule or unknown fields; `details` lists each field',
+  MALFORMED_JSON: 'the body is not JSON (or is empty)',
+  BAD_REQUEST: 'any other malformed request',
+  INVALID_CREDENTIALS: 'unknown user or wrong password (indistinguishable)',
+  NOT_FOUND: 'unknown route',
+  UNKNOWN_PATTERN: 'the auth service does not know the message pattern (TCP only)',
+  USERNAME_TAKEN: 'sign-up with a name that exists in any letter case',
+  PAYLOAD_TOO_LARGE: 'the body is larger than the limit (16 KB by default)',
+  UNSUPPORTED_MEDIA_TYPE: 'a body whose content type is not `application/json`',
+  INTERNAL_ERROR: 'a bug; logged with its stack by the service that threw it',
+  AUTH_UNAVAILABLE: 'the auth service cannot be reached',
+  UPSTREAM_TIMEOUT: 'the auth service did not answer in time',
+} as const satisfies Record<ErrorCode, string>;
+
+/** Every error code of the contract, in the order of `ERROR_STATUS`. */
+export const ALL_ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export class FieldErrorResponse implements FieldError {
+  @ApiProperty({ description: 'The offending field; nested fields are dotted (`a.b`)', example: 'password' })
+  field!: string;
+
+  @ApiProperty({
+    description: 'What is wrong with it (never the rejected value)',
+    type: [String],
+    example: ['password must be longer than or equal to 8 characters'],
+  })
+  messages!: string[];
+}
+
+/** The one shape of every HTTP error of the gateway, as a schema for the OpenAPI document. */
+export class ErrorResponse implements HttpErrorBody {
+  @ApiProperty({ description: 'The HTTP status, repeated', example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({
+    description: 'Stable, machine-readable error code; the status of each code is fixed',
+    enum: ALL_ERROR_CODES,
+    enumName: 'ErrorCode',
+    example: 'VALIDATION_FAILED',
+  })
+  code!: ErrorCode;
+
+  @ApiProperty({ description: 'Human-readable and safe to show', example: 'The request is invalid' })
+  message!: string;
+
+  @ApiPropertyOptional({
+    description: 'Only with VALIDATION_FAILED: one entry per offending field',
+    type: () => [FieldErrorResponse],
+  })
+  details?: FieldErrorResponse[];
+}
