@@ -13,7 +13,7 @@ import { recordHttpMetrics } from './metrics/http-metrics.hook';
 import { HttpMetrics } from './metrics/http.metrics';
 
 async function bootstrap(): Promise<void> {
-  const config = new GatewayConfig(loadConfigOrExit(gatewayEnvSchema));
+  const config = loadConfigOrExit(gatewayEnvSchema, (env) => new GatewayConfig(env));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, genReqId: requestIdFor, requestIdHeader: false }),
@@ -41,7 +41,7 @@ async function bootstrap(): Promise<void> {
       api: `${base}/api`,
       docs: `${base}/api/docs`,
       metrics: `${base}/metrics`,
-      'auth service': `tcp://${config.auth.host}:${config.auth.port} (NestJS TCP transport)`,
+      'auth service': `tcp://${config.auth.host}:${config.auth.port} (NestJS TCP transport${config.auth.tls ? ', mutual TLS' : ''})`,
     }),
     'Bootstrap',
   );

@@ -26,6 +26,7 @@ describe('auth microservice over TCP', () => {
     maxFrameLength: 65_536,
     incompleteMessageTimeoutMs: 1_000,
     maxSendBufferBytes: 262_144,
+    maxConnections: 16,
   });
   let app: INestMicroservice;
   let client: FrameClient;

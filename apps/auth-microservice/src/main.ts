@@ -9,8 +9,8 @@ import { AuthConfig, authEnvSchema } from './config/auth-config';
 import { describeDatabase } from './database/open-database';
 
 async function bootstrap(): Promise<void> {
-  const config = new AuthConfig(loadConfigOrExit(authEnvSchema));
-  const { host, port, maxFrameBytes, incompleteMessageTimeoutMs } = config.tcp;
+  const config = loadConfigOrExit(authEnvSchema, (env) => new AuthConfig(env));
+  const { host, port, maxFrameBytes, incompleteMessageTimeoutMs, maxConnections, tls } = config.tcp;
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.register(config), {
     strategy: new AuthTcpServer({
       host,
@@ -18,21 +18,34 @@ async function bootstrap(): Promise<void> {
       maxFrameLength: maxFrameBytes,
       incompleteMessageTimeoutMs,
       maxSendBufferBytes: 4 * maxFrameBytes,
+      maxConnections,
+      tls,
     }),
     bufferLogs: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
   enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
+  if (!tls && !isLoopback(host)) {
+    logger.warn(
+      `!!! The auth service listens on ${host}:${port} WITHOUT TLS. Anyone who can reach this port can call every ` +
+        'pattern and read every reply. Bind to 127.0.0.1 or set AUTH_TLS_CA, AUTH_TLS_CERT and AUTH_TLS_KEY (mutual TLS). !!!',
+      'Security',
+    );
+  }
   await app.listen();
   logger.log(
     banner('Auth microservice ready', {
-      transport: `tcp://${host}:${port} (NestJS TCP transport)`,
+      transport: `tcp://${host}:${port} (NestJS TCP transport${tls ? ', mutual TLS' : ''})`,
       storage: describeDatabase(config.database.url),
       metrics: config.metrics.port ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off',
     }),
     'Bootstrap',
   );
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 bootstrap().catch((error: unknown) => {

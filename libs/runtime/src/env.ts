@@ -25,10 +25,13 @@ export function loadConfig<S extends z.ZodType>(
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
-/** For `main.ts`: one line on stderr naming the setting, and exit code 1, instead of a stack trace. */
-export function loadConfigOrExit<S extends z.ZodType>(schema: S): z.output<S> {
+/**
+ * For `main.ts`: validates the environment and builds the typed config (which may read files it
+ * names, such as certificates). A bad setting prints one line naming it and exits 1, not a stack trace.
+ */
+export function loadConfigOrExit<S extends z.ZodType, C>(schema: S, build: (env: z.output<S>) => C): C {
   try {
-    return loadConfig(schema);
+    return build(loadConfig(schema));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

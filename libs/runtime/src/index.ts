@@ -5,5 +5,6 @@ export * from './lifecycle/banner';
 export * from './lifecycle/graceful-shutdown';
 export * from './logging/logging.module';
 export * from './logging/request-context';
+export * from './mutual-tls';
 export * from './metrics/metrics-registry';
 export * from './typed-config.module';

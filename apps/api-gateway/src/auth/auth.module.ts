@@ -13,7 +13,11 @@ import { AuthController } from './auth.controller';
         inject: [GatewayConfig],
         useFactory: (config: GatewayConfig) => ({
           transport: Transport.TCP,
-          options: { host: config.auth.host, port: config.auth.port },
+          options: {
+            host: config.auth.host,
+            port: config.auth.port,
+            ...(config.auth.tls && { tlsOptions: { ...config.auth.tls, minVersion: 'TLSv1.3' as const } }),
+          },
         }),
       },
     ]),

@@ -14,6 +14,7 @@ describe('AuthTcpServer with BoundedJsonSocket (real sockets on 127.0.0.1)', () 
     maxFrameLength: MAX_FRAME,
     incompleteMessageTimeoutMs: 10_000,
     maxSendBufferBytes: 4 * MAX_FRAME,
+    maxConnections: 64,
   });
   const eventHandler = jest.fn((_data: unknown) => Promise.resolve(undefined));
   const clients: FrameClient[] = [];
@@ -119,5 +120,39 @@ describe('AuthTcpServer with BoundedJsonSocket (real sockets on 127.0.0.1)', () 
       await expect(c.next()).resolves.toMatchObject({ id });
     }
     expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('AuthTcpServer connection cap', () => {
+  const server = new AuthTcpServer({
+    host: '127.0.0.1',
+    port: 0,
+    maxFrameLength: MAX_FRAME,
+    incompleteMessageTimeoutMs: 10_000,
+    maxSendBufferBytes: 4 * MAX_FRAME,
+    maxConnections: 2,
+  });
+  const clients: FrameClient[] = [];
+
+  beforeAll(async () => {
+    server.addHandler('test.echo', (data: unknown) => Promise.resolve({ echoed: data }));
+    await new Promise<void>((resolve, reject) => server.listen((error) => (error ? reject(error) : resolve())));
+  });
+
+  afterAll(() => {
+    clients.forEach((c) => c.destroy());
+    return server.close();
+  });
+
+  it('closes connections beyond AUTH_TCP_MAX_CONNECTIONS at once and keeps serving the others', async () => {
+    const port = (server.unwrap<Server>().address() as AddressInfo).port;
+    for (let i = 0; i < 3; i++) clients.push(await FrameClient.connect(port));
+    const [first, second, third] = clients;
+
+    await expect(third?.stateAfter(500)).resolves.toBe('closed');
+    first?.send({ id: 'a', pattern: 'test.echo', data: 1 });
+    second?.send({ id: 'b', pattern: 'test.echo', data: 2 });
+    await expect(first?.next()).resolves.toMatchObject({ id: 'a', response: { echoed: 1 } });
+    await expect(second?.next()).resolves.toMatchObject({ id: 'b', response: { echoed: 2 } });
   });
 });

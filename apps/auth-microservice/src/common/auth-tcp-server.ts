@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import { ServerTCP, type TcpSocket, type WritePacket } from '@nestjs/microservices';
 import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
@@ -11,6 +12,14 @@ export interface AuthTcpServerOptions {
   maxFrameLength: number;
   incompleteMessageTimeoutMs: number;
   maxSendBufferBytes: number;
+  /** Connections beyond this are closed as soon as they are accepted. */
+  maxConnections: number;
+  /** Mutual TLS: clients must present a certificate signed by `ca`. */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+}
+
+function mutualTls(files: NonNullable<AuthTcpServerOptions['tls']>): TlsOptions {
+  return { ...files, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' };
 }
 
 /**
@@ -33,8 +42,10 @@ export class AuthTcpServer extends ServerTCP {
       maxBufferSize: connectionBufferLimit(options.maxFrameLength),
       incompleteMessageTimeout: options.incompleteMessageTimeoutMs,
       maxSendBufferSize: options.maxSendBufferBytes,
+      ...(options.tls && { tlsOptions: mutualTls(options.tls) }),
     });
     this.limits = options;
+    this.server.maxConnections = options.maxConnections;
   }
 
   override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<void> {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@nestjs-microservices/runtime';
 import { AuthConfig, authEnvSchema } from './auth-config';
 
@@ -9,7 +12,13 @@ describe('AuthConfig / authEnvSchema', () => {
       nodeEnv: 'development',
       logLevel: 'log',
       shutdownTimeoutMs: 10_000,
-      tcp: { host: '127.0.0.1', port: 3001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 10_000 },
+      tcp: {
+        host: '127.0.0.1',
+        port: 3001,
+        maxFrameBytes: 65_536,
+        incompleteMessageTimeoutMs: 10_000,
+        maxConnections: 256,
+      },
       database: { url: 'sqlite:./data/auth.sqlite', poolSize: 10 },
       argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 },
       metrics: { host: '127.0.0.1', port: 9464 },
@@ -25,6 +34,7 @@ describe('AuthConfig / authEnvSchema', () => {
       AUTH_TCP_PORT: '4001',
       AUTH_TCP_MAX_FRAME_BYTES: '65536',
       AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: '500',
+      AUTH_TCP_MAX_CONNECTIONS: '8',
       DATABASE_URL: 'postgres://user:pw@db:5432/auth',
       DATABASE_POOL_SIZE: '5',
       ARGON2_MEMORY_KIB: '65536',
@@ -38,7 +48,7 @@ describe('AuthConfig / authEnvSchema', () => {
       nodeEnv: 'production',
       logLevel: 'warn',
       shutdownTimeoutMs: 2_500,
-      tcp: { host: '0.0.0.0', port: 4001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 500 },
+      tcp: { host: '0.0.0.0', port: 4001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 500, maxConnections: 8 },
       database: { url: 'postgres://user:pw@db:5432/auth', poolSize: 5 },
       argon2: { memoryKib: 65_536, timeCost: 3, parallelism: 4 },
       metrics: { host: '0.0.0.0', port: 9100 },
@@ -80,5 +90,44 @@ describe('AuthConfig / authEnvSchema', () => {
   ])('rejects %s=%p, naming the variable', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(ConfigError);
     expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}: `));
+  });
+});
+
+describe('AuthConfig mutual TLS settings', () => {
+  const file = (name: string, content: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'auth-config-tls-')), name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('is off when none of the three files is set', () => {
+    expect(load({}).tcp.tls).toBeUndefined();
+  });
+
+  it('reads the three files when all are set', () => {
+    const tls = load({
+      AUTH_TLS_CA: file('ca.crt', 'CA'),
+      AUTH_TLS_CERT: file('a.crt', 'CERT'),
+      AUTH_TLS_KEY: file('a.key', 'KEY'),
+    }).tcp.tls;
+    expect([tls?.ca.toString(), tls?.cert.toString(), tls?.key.toString()]).toEqual(['CA', 'CERT', 'KEY']);
+  });
+
+  it('names the missing variables when only some are set', () => {
+    expect(() => load({ AUTH_TLS_CERT: file('a.crt', 'CERT') })).toThrow(
+      new ConfigError(
+        'Invalid configuration: AUTH_TLS_CA, AUTH_TLS_KEY: required when any of AUTH_TLS_CA, AUTH_TLS_CERT, AUTH_TLS_KEY is set (mutual TLS)',
+      ),
+    );
+  });
+
+  it('names the variable whose file cannot be read', () => {
+    expect(() =>
+      load({
+        AUTH_TLS_CA: file('ca.crt', 'CA'),
+        AUTH_TLS_CERT: '/nonexistent/a.crt',
+        AUTH_TLS_KEY: file('a.key', 'KEY'),
+      }),
+    ).toThrow(/^Invalid configuration: AUTH_TLS_CERT: cannot read \/nonexistent\/a.crt/);
   });
 });

@@ -1,4 +1,12 @@
-import { baseEnvSchema, host, integer, port } from '@nestjs-microservices/runtime';
+import {
+  baseEnvSchema,
+  host,
+  integer,
+  type MutualTlsFiles,
+  mutualTlsEnvShape,
+  port,
+  readMutualTls,
+} from '@nestjs-microservices/runtime';
 import { z } from 'zod';
 import { MAX_FRAME_LENGTH } from '../common/bounded-json-socket';
 
@@ -16,6 +24,9 @@ export const authEnvSchema = baseEnvSchema.extend({
   // 64 KiB is four times the largest request the gateway can send (a 16 KB body plus the envelope).
   AUTH_TCP_MAX_FRAME_BYTES: integer(65_536, 1_024, MAX_FRAME_LENGTH),
   AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
+  // Each gateway holds one connection; the cap keeps a flood of idle sockets from exhausting the process.
+  AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535),
+  ...mutualTlsEnvShape,
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: integer(10, 1, 100),
   ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
@@ -33,7 +44,15 @@ export class AuthConfig {
   readonly nodeEnv: AuthEnv['NODE_ENV'];
   readonly logLevel: AuthEnv['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
-  readonly tcp: { host: string; port: number; maxFrameBytes: number; incompleteMessageTimeoutMs: number };
+  readonly tcp: {
+    host: string;
+    port: number;
+    maxFrameBytes: number;
+    incompleteMessageTimeoutMs: number;
+    maxConnections: number;
+    /** Mutual TLS: the service's certificate and key, and the CA its clients' certificates must chain to. */
+    tls?: MutualTlsFiles;
+  };
   readonly database: { url: string; poolSize: number };
   readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
   /** Where `GET /metrics` is served; `port` 0 means not at all. */
@@ -48,6 +67,8 @@ export class AuthConfig {
       port: env.AUTH_TCP_PORT,
       maxFrameBytes: env.AUTH_TCP_MAX_FRAME_BYTES,
       incompleteMessageTimeoutMs: env.AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS,
+      maxConnections: env.AUTH_TCP_MAX_CONNECTIONS,
+      tls: readMutualTls(env),
     };
     this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
     this.argon2 = {
