@@ -43,7 +43,9 @@ describe('auth flow (sign-up and login through the gateway)', () => {
   };
 
   beforeAll(async () => {
-    system = await startSystem({ suite: 'auth-flow' });
+    // The timing test makes 100 failed logins from one client: brute-force throttling (tested in
+    // brute-force.e2e-spec.ts) would answer most of them without hashing, so it is set out of reach here.
+    system = await startSystem({ suite: 'auth-flow', authEnv: { LOGIN_THROTTLE_THRESHOLD: '1000' } });
   });
 
   afterAll(async () => {
@@ -196,7 +198,7 @@ describe('auth flow (sign-up and login through the gateway)', () => {
     expect(twin?.password_hash).not.toBe(row.password_hash);
   });
 
-  it('an unknown user and a wrong password take the same time (medians within 25 %)', async () => {
+  it('an unknown user and a wrong password take the same time (medians of 50 each within 20 %)', async () => {
     aliceUser();
     const { http } = sys();
     const unknownTimes: number[] = [];
@@ -213,7 +215,7 @@ describe('auth flow (sign-up and login through the gateway)', () => {
       await attempt('wrong', false);
     }
     // Interleaved, alternating which goes first, so drift in machine load hits both sides alike.
-    for (let i = 0; i < 40; i += 1) {
+    for (let i = 0; i < 50; i += 1) {
       const order: Array<'unknown' | 'wrong'> = i % 2 === 0 ? ['unknown', 'wrong'] : ['wrong', 'unknown'];
       for (const kind of order) await attempt(kind, true);
     }
@@ -221,7 +223,7 @@ describe('auth flow (sign-up and login through the gateway)', () => {
     const wrongMedian = median(wrongTimes);
     const ratio = unknownMedian / wrongMedian;
     const summary = `unknown-user median ${unknownMedian.toFixed(1)} ms, wrong-password median ${wrongMedian.toFixed(1)} ms, ratio ${ratio.toFixed(3)}`;
-    expect({ summary, withinTolerance: Math.abs(ratio - 1) < 0.25 }).toEqual({ summary, withinTolerance: true });
+    expect({ summary, withinTolerance: Math.abs(ratio - 1) < 0.2 }).toEqual({ summary, withinTolerance: true });
   });
 
   it('no response body of this suite contained a submitted password or an argon2 hash', () => {

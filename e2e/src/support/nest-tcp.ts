@@ -15,12 +15,13 @@ export class FrameError extends Error {
   override readonly name = 'FrameError';
 }
 
-/** The contract's message data: `{meta, payload}`, with a request id of our own. */
+/** The contract's message data: `{meta, payload}`, with a request id of our own and any other meta given. */
 export function rpcData(
   payload: unknown,
   requestId: string = randomUUID(),
-): { meta: { requestId: string }; payload: unknown } {
-  return { meta: { requestId: `e2e-${requestId}` }, payload };
+  meta: { clientIp?: string; userAgent?: string } = {},
+): { meta: { requestId: string; clientIp?: string; userAgent?: string }; payload: unknown } {
+  return { meta: { requestId: `e2e-${requestId}`, ...meta }, payload };
 }
 
 /**
@@ -213,9 +214,14 @@ export class RawTcpClient {
   }
 
   /** Sends `{pattern, data: {meta, payload}, id}` (the contract's envelope) as one frame and waits for its reply. */
-  async request(pattern: string, payload: unknown, timeoutMs = 5_000): Promise<NestTcpReply> {
+  async request(
+    pattern: string,
+    payload: unknown,
+    timeoutMs = 5_000,
+    meta: { clientIp?: string } = {},
+  ): Promise<NestTcpReply> {
     const id = randomUUID();
-    const data = rpcData(payload, id);
+    const data = rpcData(payload, id, meta);
     const reply = this.waitForReply(id, timeoutMs);
     reply.catch(() => undefined);
     const error = await this.write(encodeFrame({ pattern, data, id }));

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   USERNAME_TAKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_ATTEMPTS: 429,
   INTERNAL_ERROR: 500,
   AUTH_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
@@ -32,6 +33,7 @@ export const ERROR_MESSAGES = {
   AUTH_UNAVAILABLE: 'The authentication service is unavailable',
   UPSTREAM_TIMEOUT: 'The authentication service did not answer in time',
   UNKNOWN_PATTERN: 'Unknown message pattern',
+  TOO_MANY_ATTEMPTS: 'Too many failed attempts for this account; try again later',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** One offending field of a request, as listed in `details` of a VALIDATION_FAILED error. */
@@ -46,6 +48,8 @@ export interface RpcErrorBody {
   code: ErrorCode;
   message: string;
   details?: FieldError[];
+  /** For TOO_MANY_ATTEMPTS: when to try again. The gateway sends it as the `Retry-After` header. */
+  retryAfterSeconds?: number;
 }
 
 /** What every HTTP error response of the gateway looks like. */

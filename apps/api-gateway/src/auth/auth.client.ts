@@ -81,7 +81,7 @@ export class AuthClient {
 
   private toApiError(pattern: Pattern, error: unknown, timeoutMs: number): ApiError {
     if (isRpcErrorBody(error)) {
-      return new ApiError(error.code, error.message, error.details);
+      return new ApiError(error.code, error.message, error.details, error.retryAfterSeconds);
     }
     if (error instanceof TimeoutError) {
       this.logger.warn(`${pattern}: no answer within ${timeoutMs} ms`);

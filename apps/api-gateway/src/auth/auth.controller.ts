@@ -35,7 +35,7 @@ export class AuthController {
       'Any letter case of the username. An unknown user and a wrong password get the same answer, in the same time.',
   })
   @ApiOkResponse({ description: 'The credentials are correct', type: LoginResponse })
-  @ApiErrorResponses(...BODY_ERRORS, 'INVALID_CREDENTIALS', ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(...BODY_ERRORS, 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', ...UPSTREAM_ERRORS)
   login(@Body() dto: LoginDto, @ClientMeta() meta: RequestMeta): Promise<LoginResponse> {
     return this.auth.login(dto, meta);
   }

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: FieldError[],
+    /** Sent as the `Retry-After` header (429), never in the body. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

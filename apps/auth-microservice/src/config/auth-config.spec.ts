@@ -21,6 +21,7 @@ describe('AuthConfig / authEnvSchema', () => {
       },
       database: { url: 'sqlite:./data/auth.sqlite', poolSize: 10 },
       argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 },
+      loginThrottle: { threshold: 5, baseDelayMs: 1_000, maxDelayMs: 900_000, accountMaxFailures: 100 },
       metrics: { host: '127.0.0.1', port: 9464 },
     });
   });
@@ -40,6 +41,10 @@ describe('AuthConfig / authEnvSchema', () => {
       ARGON2_MEMORY_KIB: '65536',
       ARGON2_TIME_COST: '3',
       ARGON2_PARALLELISM: '4',
+      LOGIN_THROTTLE_THRESHOLD: '3',
+      LOGIN_THROTTLE_BASE_DELAY_MS: '500',
+      LOGIN_THROTTLE_MAX_DELAY_MS: '60000',
+      LOGIN_MAX_FAILURES_PER_HOUR: '20',
       AUTH_METRICS_HOST: ' 0.0.0.0 ',
       AUTH_METRICS_PORT: '9100',
     });
@@ -51,6 +56,7 @@ describe('AuthConfig / authEnvSchema', () => {
       tcp: { host: '0.0.0.0', port: 4001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 500, maxConnections: 8 },
       database: { url: 'postgres://user:pw@db:5432/auth', poolSize: 5 },
       argon2: { memoryKib: 65_536, timeCost: 3, parallelism: 4 },
+      loginThrottle: { threshold: 3, baseDelayMs: 500, maxDelayMs: 60_000, accountMaxFailures: 20 },
       metrics: { host: '0.0.0.0', port: 9100 },
     });
   });

@@ -32,6 +32,12 @@ export const authEnvSchema = baseEnvSchema.extend({
   ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
   ARGON2_TIME_COST: integer(2, 1, 20),
   ARGON2_PARALLELISM: integer(1, 1, 16),
+  // Brute-force protection: failures per account and client before delays start, the first delay (doubling
+  // after each further failure, up to the maximum), and the failures per account and hour that are checked at all.
+  LOGIN_THROTTLE_THRESHOLD: integer(5, 1, 1_000),
+  LOGIN_THROTTLE_BASE_DELAY_MS: integer(1_000, 1, 3_600_000),
+  LOGIN_THROTTLE_MAX_DELAY_MS: integer(900_000, 1, 3_600_000),
+  LOGIN_MAX_FAILURES_PER_HOUR: integer(100, 1, 100_000),
   // GET /metrics for Prometheus, on loopback unless told otherwise; port 0 turns it off.
   AUTH_METRICS_HOST: host('127.0.0.1'),
   AUTH_METRICS_PORT: integer(9464, 0, 65_535),
@@ -55,6 +61,7 @@ export class AuthConfig {
   };
   readonly database: { url: string; poolSize: number };
   readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
+  readonly loginThrottle: { threshold: number; baseDelayMs: number; maxDelayMs: number; accountMaxFailures: number };
   /** Where `GET /metrics` is served; `port` 0 means not at all. */
   readonly metrics: { host: string; port: number };
 
@@ -75,6 +82,12 @@ export class AuthConfig {
       memoryKib: env.ARGON2_MEMORY_KIB,
       timeCost: env.ARGON2_TIME_COST,
       parallelism: env.ARGON2_PARALLELISM,
+    };
+    this.loginThrottle = {
+      threshold: env.LOGIN_THROTTLE_THRESHOLD,
+      baseDelayMs: env.LOGIN_THROTTLE_BASE_DELAY_MS,
+      maxDelayMs: env.LOGIN_THROTTLE_MAX_DELAY_MS,
+      accountMaxFailures: env.LOGIN_MAX_FAILURES_PER_HOUR,
     };
     this.metrics = { host: env.AUTH_METRICS_HOST, port: env.AUTH_METRICS_PORT };
   }

@@ -15,8 +15,16 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
+export interface LoginFailuresTable {
+  id: string;
+  username_key: string;
+  client_ip: string;
+  failed_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

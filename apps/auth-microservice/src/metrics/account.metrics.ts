@@ -3,10 +3,15 @@ import { RpcException } from '@nestjs/microservices';
 import { ERROR_CODES, type ErrorCode, isRpcErrorBody } from '@nestjs-microservices/shared';
 import { Counter, Registry } from 'prom-client';
 
-export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'error'] as const;
+export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'throttled', 'error'] as const;
 export const SIGNUP_OUTCOMES = ['created', 'username_taken', 'error'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 export type SignupOutcome = (typeof SIGNUP_OUTCOMES)[number];
+
+const LOGIN_FAILURES = new Map<ErrorCode | undefined, LoginOutcome>([
+  [ERROR_CODES.INVALID_CREDENTIALS, 'invalid_credentials'],
+  [ERROR_CODES.TOO_MANY_ATTEMPTS, 'throttled'],
+]);
 
 /**
  * `auth_login_attempts_total` and `auth_signups_total`, by outcome. `error` is anything else that
@@ -21,7 +26,7 @@ export class AccountMetrics {
   constructor(registry: Registry) {
     this.logins = new Counter({
       name: 'auth_login_attempts_total',
-      help: 'Login attempts, by outcome (success, invalid_credentials, error)',
+      help: 'Login attempts, by outcome (success, invalid_credentials, throttled, error)',
       labelNames: ['outcome'],
       registers: [registry],
     });
@@ -37,9 +42,7 @@ export class AccountMetrics {
 
   /** Runs one login attempt and counts it by how it ended. */
   countLogin<T>(attempt: () => Promise<T>): Promise<T> {
-    return counted(this.logins, attempt, 'success', (code) =>
-      code === ERROR_CODES.INVALID_CREDENTIALS ? 'invalid_credentials' : 'error',
-    );
+    return counted(this.logins, attempt, 'success', (code) => LOGIN_FAILURES.get(code) ?? 'error');
   }
 
   /** Runs one sign-up and counts it by how it ended. */

@@ -3,8 +3,10 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AUTH_PATTERNS,
   LoginDto,
-  RPC_PAYLOAD,
   type LoginResponse,
+  RequestMeta,
+  RPC_META,
+  RPC_PAYLOAD,
   SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
@@ -20,7 +22,7 @@ export class UsersController {
   }
 
   @MessagePattern(AUTH_PATTERNS.login)
-  login(@Payload(RPC_PAYLOAD) dto: LoginDto): Promise<LoginResponse> {
-    return this.users.login(dto);
+  login(@Payload(RPC_PAYLOAD) dto: LoginDto, @Payload(RPC_META) meta: RequestMeta): Promise<LoginResponse> {
+    return this.users.login(dto, meta);
   }
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { LoginThrottleModule } from '../login-throttle/login-throttle.module';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [CredentialsModule],
+  imports: [CredentialsModule, LoginThrottleModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository],
 })

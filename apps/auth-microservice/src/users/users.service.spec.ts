@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import { ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
@@ -8,6 +8,8 @@ import { PasswordHasher } from '../credentials/password-hasher.service';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
 import { openDatabase } from '../database/open-database';
+import { LoginFailuresRepository } from '../login-throttle/login-failures.repository';
+import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
 import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { UsersRepository } from './users.repository';
@@ -15,6 +17,8 @@ import { UsersService } from './users.service';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PASSWORD = 'vT9#qLm2!xRw';
+const META: RequestMeta = { requestId: 'spec-1', clientIp: '192.0.2.10' };
+const throttleConfig = new AuthConfig(authEnvSchema.parse({ LOGIN_THROTTLE_THRESHOLD: '3' }));
 
 const hasherWith = (memoryKib: number) =>
   new PasswordHasher(
@@ -45,7 +49,12 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
     await migrateToLatest(db, 'sqlite');
     repository = new UsersRepository(db);
     registry = new Registry();
-    service = new UsersService(repository, hasher, new AccountMetrics(registry));
+    service = new UsersService(
+      repository,
+      hasher,
+      new AccountMetrics(registry),
+      new LoginThrottle(new LoginFailuresRepository(db), throttleConfig),
+    );
   });
 
   afterEach(async () => {
@@ -104,14 +113,14 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
     it('answers {user} for the right password, whatever the case of the name', async () => {
       const signedUp = await service.signup({ username: 'Alice', password: PASSWORD });
 
-      await expect(service.login({ username: 'alice', password: PASSWORD })).resolves.toEqual({ user: signedUp });
+      await expect(service.login({ username: 'alice', password: PASSWORD }, META)).resolves.toEqual({ user: signedUp });
     });
 
     it('refuses an unknown user with INVALID_CREDENTIALS, after the same argon2 work (dummy verify)', async () => {
       const verifyDummy = jest.spyOn(hasher, 'verifyDummy');
       const verify = jest.spyOn(hasher, 'verify');
 
-      await expect(rpcErrorOf(service.login({ username: 'nobody', password: PASSWORD }))).resolves.toEqual({
+      await expect(rpcErrorOf(service.login({ username: 'nobody', password: PASSWORD }, META))).resolves.toEqual({
         status: 401,
         code: 'INVALID_CREDENTIALS',
         message: ERROR_MESSAGES.INVALID_CREDENTIALS,
@@ -124,8 +133,8 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
       await service.signup({ username: 'alice', password: PASSWORD });
       const verifyDummy = jest.spyOn(hasher, 'verifyDummy');
 
-      const wrongPassword = await rpcErrorOf(service.login({ username: 'alice', password: `${PASSWORD}x` }));
-      const unknownUser = await rpcErrorOf(service.login({ username: 'nobody', password: `${PASSWORD}x` }));
+      const wrongPassword = await rpcErrorOf(service.login({ username: 'alice', password: `${PASSWORD}x` }, META));
+      const unknownUser = await rpcErrorOf(service.login({ username: 'nobody', password: `${PASSWORD}x` }, META));
 
       expect(wrongPassword).toEqual(unknownUser);
       expect(verifyDummy).toHaveBeenCalledTimes(1);
@@ -135,13 +144,13 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
       const weakHash = await hasherWith(8_192).hash(PASSWORD);
       await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date() });
 
-      await service.login({ username: 'old', password: PASSWORD });
+      await service.login({ username: 'old', password: PASSWORD }, META);
       const upgraded = (await repository.findByUsername('old'))?.passwordHash ?? '';
 
       expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=16384,t=1,p=1\$/);
       await expect(hasher.verify(upgraded, PASSWORD)).resolves.toBe(true);
       const hash = jest.spyOn(hasher, 'hash');
-      await service.login({ username: 'old', password: PASSWORD });
+      await service.login({ username: 'old', password: PASSWORD }, META);
       expect(hash).not.toHaveBeenCalled();
       await expect(repository.findByUsername('old')).resolves.toMatchObject({ passwordHash: upgraded });
     });
@@ -152,7 +161,7 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
       jest.spyOn(repository, 'updatePasswordHash').mockRejectedValue(new Error('disk full'));
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
-      await expect(service.login({ username: 'old', password: PASSWORD })).resolves.toMatchObject({
+      await expect(service.login({ username: 'old', password: PASSWORD }, META)).resolves.toMatchObject({
         user: { id: 'id-1' },
       });
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('disk full'));
@@ -168,7 +177,12 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
     };
 
     it('exports every outcome at 0 before anything happened', async () => {
-      expect(await counts('auth_login_attempts_total')).toEqual({ success: 0, invalid_credentials: 0, error: 0 });
+      expect(await counts('auth_login_attempts_total')).toEqual({
+        success: 0,
+        invalid_credentials: 0,
+        throttled: 0,
+        error: 0,
+      });
       expect(await counts('auth_signups_total')).toEqual({ created: 0, username_taken: 0, error: 0 });
     });
 
@@ -181,22 +195,83 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
 
     it('counts logins: success, and invalid_credentials for a wrong password and an unknown user alike', async () => {
       await service.signup({ username: 'alice', password: PASSWORD });
-      await service.login({ username: 'alice', password: PASSWORD });
-      await rpcErrorOf(service.login({ username: 'alice', password: `${PASSWORD}x` }));
-      await rpcErrorOf(service.login({ username: 'nobody', password: PASSWORD }));
+      await service.login({ username: 'alice', password: PASSWORD }, META);
+      await rpcErrorOf(service.login({ username: 'alice', password: `${PASSWORD}x` }, META));
+      await rpcErrorOf(service.login({ username: 'nobody', password: PASSWORD }, META));
 
-      expect(await counts('auth_login_attempts_total')).toEqual({ success: 1, invalid_credentials: 2, error: 0 });
+      expect(await counts('auth_login_attempts_total')).toEqual({
+        success: 1,
+        invalid_credentials: 2,
+        throttled: 0,
+        error: 0,
+      });
     });
 
     it("counts a failure that is not the caller's fault as error, and still throws it", async () => {
       jest.spyOn(repository, 'findByUsername').mockRejectedValue(new Error('database down'));
       jest.spyOn(repository, 'existsByUsername').mockRejectedValue(new Error('database down'));
 
-      await expect(service.login({ username: 'alice', password: PASSWORD })).rejects.toThrow('database down');
+      await expect(service.login({ username: 'alice', password: PASSWORD }, META)).rejects.toThrow('database down');
       await expect(service.signup({ username: 'alice', password: PASSWORD })).rejects.toThrow('database down');
 
-      expect(await counts('auth_login_attempts_total')).toEqual({ success: 0, invalid_credentials: 0, error: 1 });
+      expect(await counts('auth_login_attempts_total')).toEqual({
+        success: 0,
+        invalid_credentials: 0,
+        throttled: 0,
+        error: 1,
+      });
       expect(await counts('auth_signups_total')).toEqual({ created: 0, username_taken: 0, error: 1 });
     });
+  });
+});
+
+describe('UsersService login throttling (real repository and counters on SQLite in memory)', () => {
+  const hasher = hasherWith(8_192);
+  let db: Kysely<Database>;
+  let service: UsersService;
+
+  beforeAll(() => hasher.onModuleInit());
+
+  beforeEach(async () => {
+    db = openDatabase('sqlite::memory:', 1).db;
+    await migrateToLatest(db, 'sqlite');
+    const throttle = new LoginThrottle(new LoginFailuresRepository(db), throttleConfig);
+    service = new UsersService(new UsersRepository(db), hasher, new AccountMetrics(new Registry()), throttle);
+    await service.signup({ username: 'victim', password: PASSWORD });
+  });
+
+  afterEach(() => db.destroy());
+
+  const attempt = (password: string, clientIp: string) =>
+    rpcErrorOf(service.login({ username: 'victim', password }, { requestId: 'r', clientIp })).catch((error: unknown) =>
+      error instanceof Error && error.message.startsWith('expected') ? 'ok' : error,
+    );
+
+  it('delays a client after THRESHOLD failures without checking its password, and says when to retry', async () => {
+    const verify = jest.spyOn(hasher, 'verify');
+    for (let i = 0; i < 3; i++)
+      await expect(attempt('wrong-guess-1', '192.0.2.1')).resolves.toMatchObject({ status: 401 });
+    verify.mockClear();
+
+    await expect(attempt(PASSWORD, '192.0.2.1')).resolves.toMatchObject({
+      status: 429,
+      code: 'TOO_MANY_ATTEMPTS',
+      retryAfterSeconds: 1,
+    });
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('does not block the owner logging in from a client that has not been failing', async () => {
+    for (let i = 0; i < 5; i++) await attempt('wrong-guess-1', '192.0.2.1');
+
+    await expect(attempt(PASSWORD, '198.51.100.7')).resolves.toBe('ok');
+  });
+
+  it('counts unknown accounts like real ones, so throttling reveals nothing', async () => {
+    const unknown = (clientIp: string) =>
+      rpcErrorOf(service.login({ username: 'ghost', password: 'whatever-1' }, { requestId: 'r', clientIp }));
+    for (let i = 0; i < 3; i++) await expect(unknown('192.0.2.1')).resolves.toMatchObject({ status: 401 });
+
+    await expect(unknown('192.0.2.1')).resolves.toMatchObject({ status: 429, code: 'TOO_MANY_ATTEMPTS' });
   });
 });

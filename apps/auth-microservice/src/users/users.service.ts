@@ -5,12 +5,14 @@ import {
   ERROR_MESSAGES,
   type LoginDto,
   type LoginResponse,
+  type RequestMeta,
   rpcError,
   type SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
 import { uuidv7 } from 'uuidv7';
 import { PasswordHasher } from '../credentials/password-hasher.service';
+import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
 import { toUserResponse } from './user';
 import { UsersRepository } from './users.repository';
@@ -23,6 +25,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly metrics: AccountMetrics,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** Counted in `auth_signups_total` by outcome. */
@@ -31,8 +34,8 @@ export class UsersService {
   }
 
   /** Counted in `auth_login_attempts_total` by outcome. */
-  login(dto: LoginDto): Promise<LoginResponse> {
-    return this.metrics.countLogin(() => this.checkCredentials(dto));
+  login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
+    return this.metrics.countLogin(() => this.checkCredentials(dto, meta.clientIp));
   }
 
   private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
@@ -44,14 +47,17 @@ export class UsersService {
     return toUserResponse(user);
   }
 
-  private async checkCredentials({ username, password }: LoginDto): Promise<LoginResponse> {
+  private async checkCredentials({ username, password }: LoginDto, clientIp?: string): Promise<LoginResponse> {
+    await this.throttle.assertAllowed(username, clientIp);
     const user = await this.users.findByUsername(username);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
+      await this.throttle.recordFailure(username, clientIp);
       throw new RpcException(rpcError(ERROR_CODES.INVALID_CREDENTIALS, ERROR_MESSAGES.INVALID_CREDENTIALS));
     }
+    await this.throttle.recordSuccess(username, clientIp);
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.upgradeHash(user.id, password);
     }

@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../database.types';
 import { createUsers } from './0001-create-users';
+import { createLoginFailures } from './0002-create-login-failures';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-create-users': createUsers(dialect),
+    '0002-create-login-failures': createLoginFailures(dialect),
   };
 }
