@@ -8,6 +8,7 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
           pretty: config.nodeEnv === 'development',
           http: true,
         }),
+        RateLimitModule,
         AuthModule,
         HealthModule,
         MetricsModule,

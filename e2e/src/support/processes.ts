@@ -26,10 +26,14 @@ const SCRUBBED_VARIABLES = new Set([
   'HOST',
   'PORT',
   'HTTP_BODY_LIMIT_BYTES',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'TRUSTED_PROXIES',
+  'CORS_ORIGINS',
+  'SHUTDOWN_TIMEOUT_MS',
   'TEST_DATABASE_URL',
   'E2E_LOG_LEVEL',
 ]);
-const SCRUBBED_PREFIXES = ['AUTH_', 'DATABASE_', 'ARGON2_', 'HEALTH_'];
+const SCRUBBED_PREFIXES = ['AUTH_', 'DATABASE_', 'ARGON2_', 'HEALTH_', 'RATE_LIMIT_', 'LOGIN_'];
 
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

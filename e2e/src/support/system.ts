@@ -86,6 +86,8 @@ export function createGatewayProcess(options: {
       AUTH_TCP_HOST: LOCALHOST,
       AUTH_TCP_PORT: String(options.authPort),
       AUTH_RPC_TIMEOUT_MS: '5000',
+      // Suites send far more requests from 127.0.0.1 than any real client; rate-limit.e2e-spec.ts turns it on.
+      RATE_LIMIT_ENABLED: 'false',
       ...options.env,
     },
     ready: { probe: httpResponseProbe(`http://${LOCALHOST}:${options.port}/api/__ready_probe`), port: options.port },

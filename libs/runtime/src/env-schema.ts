@@ -16,3 +16,23 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
 });
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`), case-insensitive. */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()));
+
+/** A comma-separated list; empty (or unset) means none. Each item must pass `item`. */
+export const list = (item: z.ZodString) =>
+  z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));

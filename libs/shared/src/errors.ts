@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
+  RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   AUTH_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
@@ -34,6 +35,7 @@ export const ERROR_MESSAGES = {
   UPSTREAM_TIMEOUT: 'The authentication service did not answer in time',
   UNKNOWN_PATTERN: 'Unknown message pattern',
   TOO_MANY_ATTEMPTS: 'Too many failed attempts for this account; try again later',
+  RATE_LIMITED: 'Too many requests from this client; try again later',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** One offending field of a request, as listed in `details` of a VALIDATION_FAILED error. */

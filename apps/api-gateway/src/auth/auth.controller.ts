@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { LoginDto, LoginResponse, type RequestMeta, SignupDto, UserResponse } from '@nestjs-microservices/shared';
 import { ClientMeta } from '../common/request-meta.decorator';
 import { ApiErrorResponses } from '../docs/api-error-responses.decorator';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { AuthClient } from './auth.client';
 
 /** Errors every route with a JSON body can answer, besides its own. */
@@ -22,7 +23,8 @@ export class AuthController {
     description: 'Usernames are unique regardless of letter case. The password is stored as an argon2id hash only.',
   })
   @ApiCreatedResponse({ description: 'The account was created', type: UserResponse })
-  @ApiErrorResponses(...BODY_ERRORS, 'USERNAME_TAKEN', ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(...BODY_ERRORS, 'USERNAME_TAKEN', 'RATE_LIMITED', ...UPSTREAM_ERRORS)
+  @RateLimit('signup')
   signup(@Body() dto: SignupDto, @ClientMeta() meta: RequestMeta): Promise<UserResponse> {
     return this.auth.signup(dto, meta);
   }
@@ -35,7 +37,8 @@ export class AuthController {
       'Any letter case of the username. An unknown user and a wrong password get the same answer, in the same time.',
   })
   @ApiOkResponse({ description: 'The credentials are correct', type: LoginResponse })
-  @ApiErrorResponses(...BODY_ERRORS, 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(...BODY_ERRORS, 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', 'RATE_LIMITED', ...UPSTREAM_ERRORS)
+  @RateLimit('login')
   login(@Body() dto: LoginDto, @ClientMeta() meta: RequestMeta): Promise<LoginResponse> {
     return this.auth.login(dto, meta);
   }

@@ -1,13 +1,31 @@
+import { isIP } from 'node:net';
 import {
   baseEnvSchema,
+  flag,
   host,
   integer,
+  list,
   type MutualTlsFiles,
   mutualTlsEnvShape,
   port,
   readMutualTls,
 } from '@nestjs-microservices/runtime';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** An IP address or a CIDR range, as Fastify's `trustProxy` takes them. */
+const ipOrCidr = z.string().refine((value) => {
+  const [address = '', bits, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}, 'must be IP addresses or CIDR ranges, comma-separated');
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be origins like https://app.example.com, comma-separated');
 
 export const gatewayEnvSchema = baseEnvSchema.extend({
   HOST: host('0.0.0.0'),
@@ -19,6 +37,17 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   // The readiness check's call to the auth service: short, so a frozen service fails the check quickly.
   HEALTH_TIMEOUT_MS: integer(1_000, 100, 10_000),
   HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576),
+  // A request must have arrived whole within this (slow clients holding connections open are cut off: 408).
+  HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 1_000, 300_000),
+  // X-Forwarded-For counts only when the connection comes from one of these; empty = trust nobody.
+  TRUSTED_PROXIES: list(ipOrCidr),
+  // Browser origins allowed by CORS; empty = no CORS headers at all.
+  CORS_ORIGINS: list(origin),
+  RATE_LIMIT_ENABLED: flag(true),
+  RATE_LIMIT_SIGNUP_LIMIT: integer(10, 1, 1_000_000),
+  RATE_LIMIT_SIGNUP_TTL_MS: integer(60_000, 1_000, 86_400_000),
+  RATE_LIMIT_LOGIN_LIMIT: integer(20, 1, 1_000_000),
+  RATE_LIMIT_LOGIN_TTL_MS: integer(60_000, 1_000, 86_400_000),
 });
 
 export type GatewayEnv = z.output<typeof gatewayEnvSchema>;
@@ -28,7 +57,15 @@ export class GatewayConfig {
   readonly nodeEnv: GatewayEnv['NODE_ENV'];
   readonly logLevel: GatewayEnv['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
-  readonly http: { host: string; port: number; bodyLimitBytes: number };
+  readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+    trustedProxies: string[];
+    corsOrigins: string[];
+  };
+  readonly rateLimit: { enabled: boolean; routes: Record<'signup' | 'login', { limit: number; ttlMs: number }> };
   /** `tls`: the gateway's client certificate and key, and the CA the auth service's certificate must chain to. */
   readonly auth: { host: string; port: number; timeoutMs: number; tls?: MutualTlsFiles };
   readonly health: { timeoutMs: number };
@@ -37,7 +74,21 @@ export class GatewayConfig {
     this.nodeEnv = env.NODE_ENV;
     this.logLevel = env.LOG_LEVEL;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
-    this.http = { host: env.HOST, port: env.PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES };
+    this.http = {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      trustedProxies: env.TRUSTED_PROXIES,
+      corsOrigins: env.CORS_ORIGINS,
+    };
+    this.rateLimit = {
+      enabled: env.RATE_LIMIT_ENABLED,
+      routes: {
+        signup: { limit: env.RATE_LIMIT_SIGNUP_LIMIT, ttlMs: env.RATE_LIMIT_SIGNUP_TTL_MS },
+        login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, ttlMs: env.RATE_LIMIT_LOGIN_TTL_MS },
+      },
+    };
     this.auth = {
       host: env.AUTH_TCP_HOST,
       port: env.AUTH_TCP_PORT,

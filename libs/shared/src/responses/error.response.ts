@@ -12,6 +12,7 @@ export const ERROR_DESCRIPTIONS = {
   USERNAME_TAKEN: 'sign-up with a name that exists in any letter case',
   PAYLOAD_TOO_LARGE: 'the body is larger than the limit (16 KB by default)',
   UNSUPPORTED_MEDIA_TYPE: 'a body whose content type is not `application/json`',
+  RATE_LIMITED: 'too many requests from this client (IP) on this route: wait `Retry-After` seconds',
   TOO_MANY_ATTEMPTS: 'this client failed too often on this account: wait `Retry-After` seconds before trying again',
   INTERNAL_ERROR: 'a bug; logged with its stack by the service that threw it',
   AUTH_UNAVAILABLE: 'the auth service cannot be reached',

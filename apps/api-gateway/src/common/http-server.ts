@@ -1,0 +1,55 @@
+import helmet from '@fastify/helmet';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
+import type { GatewayConfig } from '../config/gateway-config';
+import { recordHttpMetrics } from '../metrics/http-metrics.hook';
+import { HttpMetrics } from '../metrics/http.metrics';
+import { drainConnectionsOnClose } from './drain-on-close';
+import { requestIdFor } from './request-id';
+
+/** Fastify as the gateway needs it: body limit, request ids, client IPs from trusted proxies only, slow-request cut-off. */
+export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
+  const { bodyLimitBytes, trustedProxies, requestTimeoutMs } = config.http;
+  return new FastifyAdapter({
+    bodyLimit: bodyLimitBytes,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
+    requestTimeout: requestTimeoutMs,
+  });
+}
+
+/** Everything around the routes: headers, body parsing, CORS, metrics, the `/api` prefix, draining on close. */
+export async function configureHttpServer(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // A JSON API: a body of any other type is refused with 415 instead of reaching validation as a string.
+  fastify.removeContentTypeParser('text/plain');
+  await app.register(helmet, {
+    // Swagger UI (/api/docs) runs an inline script and inline styles; everything else is JSON, which a CSP does not affect.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+      maxAge: 600,
+    });
+  }
+  recordHttpMetrics(fastify, app.get(HttpMetrics));
+  // Prometheus scrapes /metrics at the root, where it looks for it by default.
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  drainConnectionsOnClose(fastify);
+}

@@ -1,0 +1,27 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ERROR_CODES, ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../common/api-error';
+
+/**
+ * `@nestjs/throttler`'s guard, keyed by the client IP as Fastify resolves it (X-Forwarded-For only from
+ * TRUSTED_PROXIES), answering in the contract's shape: 429 RATE_LIMITED with `Retry-After`.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
+    return Promise.resolve((req as unknown as FastifyRequest).ip);
+  }
+
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(
+      new ApiError(
+        ERROR_CODES.RATE_LIMITED,
+        ERROR_MESSAGES.RATE_LIMITED,
+        undefined,
+        Math.max(1, detail.timeToBlockExpire),
+      ),
+    );
+  }
+}
