@@ -18,7 +18,7 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /**
  * A minimal client on top of `fetch`. Every response is also appended to `history`, so a suite can
@@ -40,7 +40,9 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
     }
     const started = performance.now();
-    const response = await fetch(new URL(path, this.baseUrl), {
+    // Never `new URL(path, base)`: a path starting with `//` would name another host.
+    if (!path.startsWith('/') || path.startsWith('//')) throw new Error(`path must start with a single "/": ${path}`);
+    const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
       body,

@@ -21,7 +21,8 @@ export function loadConfig<S extends z.ZodType>(
   if (result.success) {
     return result.data;
   }
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  // The variable's name alone (a list's item index would only confuse the person fixing it).
+  const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? '(root)')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 

@@ -1,9 +1,12 @@
+import { createServer, type RequestListener } from 'node:http';
 import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
+import { ERROR_CODES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
 import { HttpMetrics } from '../metrics/http.metrics';
+import { ApiError } from './api-error';
 import { drainConnectionsOnClose } from './drain-on-close';
 import { requestIdFor } from './request-id';
 
@@ -15,7 +18,21 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
     genReqId: requestIdFor,
     requestIdHeader: false,
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
-    requestTimeout: requestTimeoutMs,
+    // A URL Fastify cannot even decode (e.g. `%zz`) never reaches Nest's filter: answer it in the contract's shape here.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.code(400).send(new ApiError(ERROR_CODES.BAD_REQUEST, error.message).toBody());
+    },
+    // Node checks request deadlines every `connectionsCheckingInterval` (30 s by default), which would let
+    // a stalled request live up to 30 s past its timeout; Fastify's own `requestTimeout` cannot change that.
+    serverFactory: (handler: RequestListener) =>
+      createServer(
+        {
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs / 2),
+        },
+        handler,
+      ),
   });
 }
 

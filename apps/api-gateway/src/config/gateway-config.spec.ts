@@ -9,7 +9,18 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       nodeEnv: 'development',
       logLevel: 'log',
       shutdownTimeoutMs: 10_000,
-      http: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 16_384 },
+      http: {
+        host: '0.0.0.0',
+        port: 3000,
+        bodyLimitBytes: 16_384,
+        requestTimeoutMs: 10_000,
+        trustedProxies: [],
+        corsOrigins: [],
+      },
+      rateLimit: {
+        enabled: true,
+        routes: { signup: { limit: 10, ttlMs: 60_000 }, login: { limit: 20, ttlMs: 60_000 } },
+      },
       auth: { host: '127.0.0.1', port: 3001, timeoutMs: 5_000 },
       health: { timeoutMs: 1_000 },
     });
@@ -27,13 +38,32 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       AUTH_RPC_TIMEOUT_MS: '100',
       HTTP_BODY_LIMIT_BYTES: '1024',
       HEALTH_TIMEOUT_MS: '250',
+      HTTP_REQUEST_TIMEOUT_MS: '3000',
+      TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16,::1',
+      CORS_ORIGINS: 'https://app.example,http://localhost:5173',
+      RATE_LIMIT_ENABLED: 'false',
+      RATE_LIMIT_SIGNUP_LIMIT: '2',
+      RATE_LIMIT_SIGNUP_TTL_MS: '5000',
+      RATE_LIMIT_LOGIN_LIMIT: '4',
+      RATE_LIMIT_LOGIN_TTL_MS: '6000',
     });
 
     expect(config).toEqual({
       nodeEnv: 'test',
       logLevel: 'debug',
       shutdownTimeoutMs: 2_500,
-      http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_024 },
+      http: {
+        host: '127.0.0.1',
+        port: 8080,
+        bodyLimitBytes: 1_024,
+        requestTimeoutMs: 3_000,
+        trustedProxies: ['10.0.0.1', '10.1.0.0/16', '::1'],
+        corsOrigins: ['https://app.example', 'http://localhost:5173'],
+      },
+      rateLimit: {
+        enabled: false,
+        routes: { signup: { limit: 2, ttlMs: 5_000 }, login: { limit: 4, ttlMs: 6_000 } },
+      },
       auth: { host: 'auth.internal', port: 4001, timeoutMs: 100 },
       health: { timeoutMs: 250 },
     });
@@ -41,6 +71,13 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
 
   it.each([
     ['SHUTDOWN_TIMEOUT_MS', '99'],
+    ['TRUSTED_PROXIES', '10.0.0.1,not-an-ip'],
+    ['TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['CORS_ORIGINS', 'https://app.example/path'],
+    ['CORS_ORIGINS', '*'],
+    ['RATE_LIMIT_ENABLED', 'maybe'],
+    ['RATE_LIMIT_LOGIN_LIMIT', '0'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '999'],
     ['PORT', '0'],
     ['PORT', '65536'],
     ['PORT', 'http'],

@@ -1,0 +1,78 @@
+/**
+ * HTTP hardening of the gateway: security headers, CORS off unless configured, and a request that
+ * never finishes arriving cut off after HTTP_REQUEST_TIMEOUT_MS.
+ */
+import { connect } from 'node:net';
+import { LOCALHOST, startSystem, type TestSystem } from './support/system';
+
+const ALLOWED_ORIGIN = 'https://app.example';
+const REQUEST_TIMEOUT_MS = 1_500;
+
+describe('HTTP hardening', () => {
+  let plain: TestSystem | undefined;
+  let withCors: TestSystem | undefined;
+  const sys = (system: TestSystem | undefined): TestSystem => {
+    if (!system) throw new Error('system did not start (see beforeAll)');
+    return system;
+  };
+
+  beforeAll(async () => {
+    plain = await startSystem({
+      suite: 'http-hardening',
+      gatewayEnv: { HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    });
+    withCors = await startSystem({ suite: 'http-hardening-cors', gatewayEnv: { CORS_ORIGINS: ALLOWED_ORIGIN } });
+  });
+
+  afterAll(async () => {
+    await Promise.all([plain?.teardown(), withCors?.teardown()]);
+  });
+
+  it('sends security headers on API answers', async () => {
+    const response = await sys(plain).http.login({ username: 'nobody_here', password: 'Not-A-Real-One-1' });
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('sends no CORS headers when CORS_ORIGINS is not set', async () => {
+    const preflight = await sys(plain).http.request('OPTIONS', '/api/auth/login', {
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows a preflight from a configured origin, and not from another', async () => {
+    const preflight = (origin: string) =>
+      sys(withCors).http.request('OPTIONS', '/api/auth/login', {
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const allowed = await preflight(ALLOWED_ORIGIN);
+    expect(allowed.status).toBeLessThan(300);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    const other = await preflight('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('cuts off a request whose body never finishes arriving', async () => {
+    const started = performance.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: LOCALHOST, port: sys(plain).gatewayPort }, () => {
+        socket.write(
+          'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
+        );
+      });
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      setTimeout(() => reject(new Error('the gateway kept the slow request open')), REQUEST_TIMEOUT_MS * 4).unref();
+    });
+    const elapsed = performance.now() - started;
+    expect(answer.startsWith('HTTP/1.1 408') || answer === '').toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT_MS * 4);
+  });
+});
