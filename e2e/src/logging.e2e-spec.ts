@@ -15,6 +15,9 @@ interface LogLine {
   requestId?: string;
   service?: string;
   msg?: string;
+  audit?: boolean;
+  event?: string;
+  userId?: string;
 }
 
 async function jsonLines(file: string): Promise<LogLine[]> {
@@ -63,6 +66,27 @@ describe('structured logs', () => {
     expect(gatewayLines.map((line) => line.service)).toContain('gateway');
     expect(authLines.map((line) => line.service)).toContain('auth');
     expect(authLines.some((line) => line.msg === 'rpc call')).toBe(true);
+    // The security event of this request, as an audit line naming the account by id only.
+    const audit = authLines.find((line) => line.audit === true);
+    expect(audit).toMatchObject({ event: 'login.succeeded', userId: expect.any(String), requestId: REQUEST_ID });
+    expect(JSON.stringify(audit)).not.toContain(USER);
+  });
+
+  it('writes an audit line for a failed login, without the submitted username', async () => {
+    const requestId = 'trace-e2e-failed-login';
+    await sys().http.request('POST', '/api/auth/login', {
+      json: { username: 'someone-typed-a-secret-here', password: PASSWORD },
+      headers: { 'x-request-id': requestId },
+    });
+    const lines = await pollUntil(
+      async () => {
+        const found = (await jsonLines(sys().auth.logFile)).filter((line) => line.requestId === requestId);
+        return found.some((line) => line.audit) ? found : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 100, description: 'an audit line for the failed login' },
+    );
+    expect(lines.find((line) => line.audit)).toMatchObject({ event: 'login.failed' });
+    expect(JSON.stringify(lines)).not.toContain('someone-typed-a-secret-here');
   });
 
   it('replaces a malformed X-Request-Id with a generated one', async () => {

@@ -2,6 +2,8 @@
  * The auth service's TCP port, spoken to by a plain `net` client (no Nest): abuse of the framing
  * must cost the abuser their connection and nothing else.
  */
+import { readFile } from 'node:fs/promises';
+import { connect as netConnect } from 'node:net';
 import { expectLoggedIn, expectSignedUp } from './support/contract';
 import { encodeFrame, type NestTcpErrorBody, type NestTcpReply, RawTcpClient, rpcData } from './support/nest-tcp';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -226,6 +228,41 @@ describe('raw NestJS-TCP clients against the auth service', () => {
       sent: expect.any(Number),
       closedBeforeTenTimesTheLimit: true,
     });
+    await expectServiceHealthy();
+  });
+
+  it('50 connections streaming 2 MB of garbage each: every one is cut off, memory stays bounded', async () => {
+    const rssKb = async (): Promise<number> => {
+      const status = await readFile(`/proc/${sys().auth.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    };
+    const before = await rssKb();
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const started = performance.now();
+    /** Resolves with how long the server took to close the connection. */
+    const flood = (): Promise<number> =>
+      new Promise((resolve) => {
+        let written = 0;
+        const socket = netConnect({ host: LOCALHOST, port: sys().authPort }, () => {
+          const pump = (): void => {
+            while (written < 2 * 1024 * 1024 && !socket.destroyed) {
+              written += chunk.length;
+              if (!socket.write(chunk)) return void socket.once('drain', pump);
+            }
+          };
+          pump();
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(performance.now() - started));
+        setTimeout(() => socket.destroy(), 10_000).unref();
+      });
+    const closedAfterMs = await Promise.all(Array.from({ length: 50 }, flood));
+    const after = await rssKb();
+
+    // Closed by the size limit (~130k characters buffered), not by the incomplete-message timeout.
+    expect(closedAfterMs.filter((ms) => ms >= INCOMPLETE_MESSAGE_TIMEOUT_MS)).toEqual([]);
+    // 50 × 2 MB kept in JavaScript strings would be over 200 MB; bounded buffers stay far below.
+    expect(after - before).toBeLessThan(64 * 1024);
     await expectServiceHealthy();
   });
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { ContractValidationPipe, loggingModule, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { AuditModule } from './audit/audit.module';
 import { RpcErrorFilter } from './common/rpc-error.filter';
 import { RpcRequestInterceptor } from './common/rpc-request.interceptor';
 import { AuthConfig } from './config/auth-config';
@@ -26,6 +27,7 @@ export class AppModule {
         }),
         MetricsModule,
         DatabaseModule,
+        AuditModule,
         UsersModule,
         HealthModule,
       ],

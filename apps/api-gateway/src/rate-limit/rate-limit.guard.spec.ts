@@ -1,4 +1,4 @@
-import type { ExecutionContext } from '@nestjs/common';
+import { type ExecutionContext, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { ApiError } from '../common/api-error';
@@ -11,7 +11,7 @@ class ExposedGuard extends RateLimitGuard {
   }
 
   refuse(timeToBlockExpire: number): Promise<void> {
-    return this.throwThrottlingException({} as ExecutionContext, {
+    return this.throwThrottlingException({ getHandler: () => function login() {} } as unknown as ExecutionContext, {
       ttl: 60_000,
       limit: 3,
       key: 'k',
@@ -34,6 +34,7 @@ describe('RateLimitGuard', () => {
   });
 
   it('refuses with RATE_LIMITED and the seconds until the block ends, at least 1', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const refusal = await guard.refuse(17).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ApiError);
     expect(refusal).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 17 });

@@ -14,7 +14,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve((req as unknown as FastifyRequest).ip);
   }
 
-  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    // An audit line (the 429s are also counted in http_request_duration_seconds{status_code="429"}).
+    this.logger.warn(
+      { audit: true, event: 'rate_limit.exceeded', clientIp: detail.tracker, handler: context.getHandler().name },
+      'rate_limit.exceeded',
+    );
     return Promise.reject(
       new ApiError(
         ERROR_CODES.RATE_LIMITED,

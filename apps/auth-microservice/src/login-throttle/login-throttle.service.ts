@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig } from '../config/auth-config';
 import { usernameKey } from '../users/username-key';
 import { LoginFailuresRepository } from './login-failures.repository';
@@ -23,6 +24,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly failures: LoginFailuresRepository,
+    private readonly audit: AuditLog,
     config: AuthConfig,
   ) {
     this.settings = { ...config.loginThrottle, windowMs: WINDOW_MS };
@@ -44,7 +46,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     const decision = decide(stats, now, this.settings);
     if (decision.allowed) return;
     const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
-    this.logger.warn({ event: 'login.throttled', clientIp, retryAfterSeconds }, 'login throttled');
+    this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
     throw new RpcException({
       ...rpcError(ERROR_CODES.TOO_MANY_ATTEMPTS, ERROR_MESSAGES.TOO_MANY_ATTEMPTS),
       retryAfterSeconds,

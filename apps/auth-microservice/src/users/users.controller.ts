@@ -17,8 +17,8 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @MessagePattern(AUTH_PATTERNS.signup)
-  signup(@Payload(RPC_PAYLOAD) dto: SignupDto): Promise<UserResponse> {
-    return this.users.signup(dto);
+  signup(@Payload(RPC_PAYLOAD) dto: SignupDto, @Payload(RPC_META) meta: RequestMeta): Promise<UserResponse> {
+    return this.users.signup(dto, meta);
   }
 
   @MessagePattern(AUTH_PATTERNS.login)

@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
+import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import type { Database } from '../database/database.types';
@@ -49,11 +50,13 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
     await migrateToLatest(db, 'sqlite');
     repository = new UsersRepository(db);
     registry = new Registry();
+    const audit = new AuditLog(registry);
     service = new UsersService(
       repository,
       hasher,
       new AccountMetrics(registry),
-      new LoginThrottle(new LoginFailuresRepository(db), throttleConfig),
+      new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig),
+      audit,
     );
   });
 
@@ -235,8 +238,10 @@ describe('UsersService login throttling (real repository and counters on SQLite 
   beforeEach(async () => {
     db = openDatabase('sqlite::memory:', 1).db;
     await migrateToLatest(db, 'sqlite');
-    const throttle = new LoginThrottle(new LoginFailuresRepository(db), throttleConfig);
-    service = new UsersService(new UsersRepository(db), hasher, new AccountMetrics(new Registry()), throttle);
+    const registry = new Registry();
+    const audit = new AuditLog(registry);
+    const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
+    service = new UsersService(new UsersRepository(db), hasher, new AccountMetrics(registry), throttle, audit);
     await service.signup({ username: 'victim', password: PASSWORD });
   });
 

@@ -11,6 +11,7 @@ import {
   type UserResponse,
 } from '@nestjs-microservices/shared';
 import { uuidv7 } from 'uuidv7';
+import { AuditLog } from '../audit/audit-log.service';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
@@ -26,11 +27,16 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly metrics: AccountMetrics,
     private readonly throttle: LoginThrottle,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Counted in `auth_signups_total` by outcome. */
-  signup(dto: SignupDto): Promise<UserResponse> {
-    return this.metrics.countSignup(() => this.createUser(dto));
+  signup(dto: SignupDto, meta?: RequestMeta): Promise<UserResponse> {
+    return this.metrics.countSignup(async () => {
+      const user = await this.createUser(dto);
+      this.audit.record('signup.succeeded', { userId: user.id, clientIp: meta?.clientIp });
+      return user;
+    });
   }
 
   /** Counted in `auth_login_attempts_total` by outcome. */
@@ -55,9 +61,11 @@ export class UsersService {
       : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
       await this.throttle.recordFailure(username, clientIp);
+      this.audit.record('login.failed', { userId: user?.id, clientIp });
       throw new RpcException(rpcError(ERROR_CODES.INVALID_CREDENTIALS, ERROR_MESSAGES.INVALID_CREDENTIALS));
     }
     await this.throttle.recordSuccess(username, clientIp);
+    this.audit.record('login.succeeded', { userId: user.id, clientIp });
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.upgradeHash(user.id, password);
     }
