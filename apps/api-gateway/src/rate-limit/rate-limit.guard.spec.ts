@@ -11,7 +11,8 @@ class ExposedGuard extends RateLimitGuard {
   }
 
   refuse(timeToBlockExpire: number): Promise<void> {
-    return this.throwThrottlingException({ getHandler: () => function login() {} } as unknown as ExecutionContext, {
+    const context = { getHandler: () => ({ name: 'login' }) } as unknown as ExecutionContext;
+    return this.throwThrottlingException(context, {
       ttl: 60_000,
       limit: 3,
       key: 'k',
