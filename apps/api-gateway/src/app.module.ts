@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ContractValidationPipe, loggingModule, TypedConfigModule } from '@nestjs-microservices/runtime';
+import { APP_FILTER } from '@nestjs/core';
+import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES } from '@nestjs-microservices/shared';
 import { AuthModule } from './auth/auth.module';
 import { ApiError } from './common/api-error';
@@ -29,13 +29,9 @@ export class AppModule {
         MetricsModule,
       ],
       providers: [
-        {
-          provide: APP_PIPE,
-          useFactory: () =>
-            new ContractValidationPipe(
-              (details) => new ApiError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details),
-            ),
-        },
+        provideContractValidation(
+          (details) => new ApiError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details),
+        ),
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
     };

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
-import { ContractValidationPipe, loggingModule, TypedConfigModule } from '@nestjs-microservices/runtime';
+import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { AuditModule } from './audit/audit.module';
 import { RpcErrorFilter } from './common/rpc-error.filter';
@@ -32,14 +32,10 @@ export class AppModule {
         HealthModule,
       ],
       providers: [
-        {
-          provide: APP_PIPE,
-          useFactory: () =>
-            new ContractValidationPipe(
-              (details) =>
-                new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details)),
-            ),
-        },
+        provideContractValidation(
+          (details) =>
+            new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details)),
+        ),
         { provide: APP_FILTER, useClass: RpcErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: RpcRequestInterceptor },
       ],

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-/**
- * Linux only: whether process `pid` holds a socket listening on TCP `port`. Guards the readiness
- * probes against a false "ready" when some other process already listens on the port (the app
- * itself would then fail with EADDRINUSE a moment later). Returns `undefined` where /proc cannot
- * answer, so callers can fall back to trusting the probe.
- */
-export function ownsListeningPort(pid: number, port: number): boolean | undefined {
-  const inodes = new Set<string>();
+interface ListeningSocket {
+  /** As /proc prints it: hex, each 32-bit word in host byte order. */
+  address: string;
+  inode: string;
+}
+
+/** Linux only: the TCP sockets listening on `port`, from /proc/net/tcp{,6}; `undefined` where /proc cannot answer. */
+function listeningSockets(port: number): ListeningSocket[] | undefined {
+  const sockets: ListeningSocket[] = [];
   let readable = false;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let content: string;
@@ -19,13 +20,24 @@ export function ownsListeningPort(pid: number, port: number): boolean | undefine
     }
     for (const line of content.split('\n').slice(1)) {
       const columns = line.trim().split(/\s+/);
-      if (columns.length < 10) continue;
-      const localPort = parseInt(columns[1].split(':')[1] ?? '', 16);
-      const state = columns[3];
-      if (localPort === port && state === '0A') inodes.add(columns[9]);
+      if (columns.length < 10 || columns[3] !== '0A') continue;
+      const [address = '', localPort] = columns[1].split(':');
+      if (parseInt(localPort ?? '', 16) === port) sockets.push({ address, inode: columns[9] });
     }
   }
-  if (!readable) return undefined;
+  return readable ? sockets : undefined;
+}
+
+/**
+ * Linux only: whether process `pid` holds a socket listening on TCP `port`. Guards the readiness
+ * probes against a false "ready" when some other process already listens on the port (the app
+ * itself would then fail with EADDRINUSE a moment later). Returns `undefined` where /proc cannot
+ * answer, so callers can fall back to trusting the probe.
+ */
+export function ownsListeningPort(pid: number, port: number): boolean | undefined {
+  const sockets = listeningSockets(port);
+  if (!sockets) return undefined;
+  const inodes = new Set(sockets.map((socket) => socket.inode));
   if (inodes.size === 0) return false;
   let fds: string[];
   try {
@@ -59,22 +71,5 @@ function decodeProcAddress(hex: string): string {
  * cannot answer. Tells a service bound to loopback from one reachable from the network.
  */
 export function listeningAddresses(port: number): string[] | undefined {
-  const addresses: string[] = [];
-  let readable = false;
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let content: string;
-    try {
-      content = readFileSync(table, 'utf8');
-      readable = true;
-    } catch {
-      continue;
-    }
-    for (const line of content.split('\n').slice(1)) {
-      const columns = line.trim().split(/\s+/);
-      if (columns.length < 10 || columns[3] !== '0A') continue;
-      const [address, localPort] = columns[1].split(':');
-      if (parseInt(localPort ?? '', 16) === port) addresses.push(decodeProcAddress(address));
-    }
-  }
-  return readable ? addresses : undefined;
+  return listeningSockets(port)?.map((socket) => decodeProcAddress(socket.address));
 }

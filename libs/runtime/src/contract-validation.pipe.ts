@@ -1,4 +1,5 @@
-import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, type Provider, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { type FieldError, toFieldErrors, VALIDATION_OPTIONS } from '@nestjs-microservices/shared';
 
 /**
@@ -26,4 +27,9 @@ export class ContractValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+/** The global pipe of an app: every handler's DTO parameters validated against the contract. */
+export function provideContractValidation(toError: (details: FieldError[]) => Error): Provider {
+  return { provide: APP_PIPE, useFactory: () => new ContractValidationPipe(toError) };
 }

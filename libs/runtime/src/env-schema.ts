@@ -36,3 +36,18 @@ export const list = (item: z.ZodString) =>
         .filter(Boolean),
     )
     .pipe(z.array(item));
+
+export type BaseEnv = z.output<typeof baseEnvSchema>;
+
+/** What every process's typed config has; each app's config class extends it. */
+export class ProcessConfig {
+  readonly nodeEnv: BaseEnv['NODE_ENV'];
+  readonly logLevel: LogLevel;
+  readonly shutdownTimeoutMs: number;
+
+  constructor(env: BaseEnv) {
+    this.nodeEnv = env.NODE_ENV;
+    this.logLevel = env.LOG_LEVEL;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+  }
+}

@@ -8,6 +8,7 @@ import {
   type MutualTlsFiles,
   mutualTlsEnvShape,
   port,
+  ProcessConfig,
   readMutualTls,
 } from '@nestjs-microservices/runtime';
 import { z } from 'zod';
@@ -53,10 +54,7 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
 export type GatewayEnv = z.output<typeof gatewayEnvSchema>;
 
 /** The gateway's settings, validated once at start-up and injected by class. */
-export class GatewayConfig {
-  readonly nodeEnv: GatewayEnv['NODE_ENV'];
-  readonly logLevel: GatewayEnv['LOG_LEVEL'];
-  readonly shutdownTimeoutMs: number;
+export class GatewayConfig extends ProcessConfig {
   readonly http: {
     host: string;
     port: number;
@@ -71,9 +69,7 @@ export class GatewayConfig {
   readonly health: { timeoutMs: number };
 
   constructor(env: GatewayEnv) {
-    this.nodeEnv = env.NODE_ENV;
-    this.logLevel = env.LOG_LEVEL;
-    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    super(env);
     this.http = {
       host: env.HOST,
       port: env.PORT,

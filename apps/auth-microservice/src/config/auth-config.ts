@@ -5,6 +5,7 @@ import {
   type MutualTlsFiles,
   mutualTlsEnvShape,
   port,
+  ProcessConfig,
   readMutualTls,
 } from '@nestjs-microservices/runtime';
 import { z } from 'zod';
@@ -46,10 +47,7 @@ export const authEnvSchema = baseEnvSchema.extend({
 export type AuthEnv = z.output<typeof authEnvSchema>;
 
 /** The auth service's settings, validated once at start-up and injected by class. */
-export class AuthConfig {
-  readonly nodeEnv: AuthEnv['NODE_ENV'];
-  readonly logLevel: AuthEnv['LOG_LEVEL'];
-  readonly shutdownTimeoutMs: number;
+export class AuthConfig extends ProcessConfig {
   readonly tcp: {
     host: string;
     port: number;
@@ -66,9 +64,7 @@ export class AuthConfig {
   readonly metrics: { host: string; port: number };
 
   constructor(env: AuthEnv) {
-    this.nodeEnv = env.NODE_ENV;
-    this.logLevel = env.LOG_LEVEL;
-    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    super(env);
     this.tcp = {
       host: env.AUTH_TCP_HOST,
       port: env.AUTH_TCP_PORT,
