@@ -22,6 +22,8 @@ const KNOWN_CODES = new Set([
   'UNSUPPORTED_MEDIA_TYPE',
   'TOO_MANY_ATTEMPTS',
   'RATE_LIMITED',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
 ]);
 const ROUTES = ['/api/auth/signup', '/api/auth/login'] as const;
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype'] as const;

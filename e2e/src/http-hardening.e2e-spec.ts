@@ -71,8 +71,21 @@ describe('HTTP hardening', () => {
       setTimeout(() => reject(new Error('the gateway kept the slow request open')), REQUEST_TIMEOUT_MS * 4).unref();
     });
     const elapsed = performance.now() - started;
-    expect(answer.startsWith('HTTP/1.1 408') || answer === '').toBe(true);
+    expect(answer.startsWith('HTTP/1.1 408')).toBe(true);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      statusCode: 408,
+      code: 'REQUEST_TIMEOUT',
+      message: expect.any(String),
+    });
     expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
     expect(elapsed).toBeLessThan(REQUEST_TIMEOUT_MS * 4);
+  });
+
+  it('answers headers over the limit with 431 HEADERS_TOO_LARGE in the standard shape', async () => {
+    const response = await sys(plain).http.request('GET', '/api/health/live', {
+      headers: { 'x-big': 'a'.repeat(20_000) },
+    });
+    expect(response.status).toBe(431);
+    expect(response.body).toEqual({ statusCode: 431, code: 'HEADERS_TOO_LARGE', message: expect.any(String) });
   });
 });

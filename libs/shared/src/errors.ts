@@ -9,12 +9,14 @@ export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   INVALID_CREDENTIALS: 401,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   UNKNOWN_PATTERN: 404,
   USERNAME_TAKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   AUTH_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
@@ -36,6 +38,8 @@ export const ERROR_MESSAGES = {
   UNKNOWN_PATTERN: 'Unknown message pattern',
   TOO_MANY_ATTEMPTS: 'Too many failed attempts for this account; try again later',
   RATE_LIMITED: 'Too many requests from this client; try again later',
+  REQUEST_TIMEOUT: 'The request did not arrive in time',
+  HEADERS_TOO_LARGE: 'The request headers are too large',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** One offending field of a request, as listed in `details` of a VALIDATION_FAILED error. */

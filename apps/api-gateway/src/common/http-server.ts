@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
 import { HttpMetrics } from '../metrics/http.metrics';
 import { ApiError } from './api-error';
+import { handleClientError } from './client-error-handler';
 import { drainConnectionsOnClose } from './drain-on-close';
 import { requestIdFor } from './request-id';
 
@@ -18,6 +19,8 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
     genReqId: requestIdFor,
     requestIdHeader: false,
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
+    // Timeouts, oversized headers and non-HTTP bytes are answered by Node before Fastify routes anything.
+    clientErrorHandler: handleClientError,
     // A URL Fastify cannot even decode (e.g. `%zz`) never reaches Nest's filter: answer it in the contract's shape here.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       void reply.code(400).send(new ApiError(ERROR_CODES.BAD_REQUEST, error.message).toBody());

@@ -8,6 +8,8 @@ export const ERROR_DESCRIPTIONS = {
   BAD_REQUEST: 'any other malformed request',
   INVALID_CREDENTIALS: 'unknown user or wrong password (indistinguishable)',
   NOT_FOUND: 'unknown route',
+  REQUEST_TIMEOUT: 'the request did not arrive whole within the request timeout (the connection is closed)',
+  HEADERS_TOO_LARGE: 'the request headers are larger than the server accepts (the connection is closed)',
   UNKNOWN_PATTERN: 'the auth service does not know the message pattern (TCP only)',
   USERNAME_TAKEN: 'sign-up with a name that exists in any letter case',
   PAYLOAD_TOO_LARGE: 'the body is larger than the limit (16 KB by default)',
