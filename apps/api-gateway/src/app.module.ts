@@ -17,12 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forRoot(GatewayConfig, config),
-        loggingModule({
-          service: 'gateway',
-          logLevel: config.logLevel,
-          pretty: config.nodeEnv === 'development',
-          http: true,
-        }),
+        loggingModule(config, { service: 'gateway', http: true }),
         RateLimitModule,
         AuthModule,
         HealthModule,

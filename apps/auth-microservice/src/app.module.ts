@@ -19,12 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forRoot(AuthConfig, config),
-        loggingModule({
-          service: 'auth',
-          logLevel: config.logLevel,
-          pretty: config.nodeEnv === 'development',
-          http: false,
-        }),
+        loggingModule(config, { service: 'auth', http: false }),
         MetricsModule,
         DatabaseModule,
         AuditModule,

@@ -6,6 +6,7 @@ import { requestContext } from '@nestjs-microservices/runtime';
 import {
   ERROR_CODES,
   ERROR_MESSAGES,
+  type FieldError,
   isRpcErrorBody,
   RequestMeta,
   RPC_META,
@@ -71,14 +72,18 @@ function outcomeOf(error: unknown): string {
 }
 
 function readMeta(data: unknown): RequestMeta {
-  const raw = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[RPC_META] : undefined;
-  const meta = plainToInstance(RequestMeta, raw ?? {});
-  const errors = typeof raw === 'object' && raw !== null ? validateSync(meta, VALIDATION_OPTIONS) : [];
-  if (raw === undefined || typeof raw !== 'object' || raw === null || errors.length > 0) {
-    const details = errors.length
-      ? toFieldErrors(errors, RPC_META)
-      : [{ field: RPC_META, messages: ['must be an object'] }];
-    throw new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details));
-  }
+  const raw = isObject(data) ? data[RPC_META] : undefined;
+  if (!isObject(raw)) throw invalidMeta([{ field: RPC_META, messages: ['must be an object'] }]);
+  const meta = plainToInstance(RequestMeta, raw);
+  const errors = validateSync(meta, VALIDATION_OPTIONS);
+  if (errors.length > 0) throw invalidMeta(toFieldErrors(errors, RPC_META));
   return meta;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function invalidMeta(details: FieldError[]): RpcException {
+  return new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details));
 }

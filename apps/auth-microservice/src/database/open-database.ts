@@ -24,10 +24,11 @@ export function describeDatabase(url: string): string {
 }
 
 export function openDatabase(url: string, poolSize: number): DatabaseConnection {
-  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, poolSize);
+  const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, poolSize);
+  return { ...db, description: describeDatabase(url) };
 }
 
-function openSqlite(location: string): DatabaseConnection {
+function openSqlite(location: string): Omit<DatabaseConnection, 'description'> {
   const inMemory = location === ':memory:';
   const file = inMemory ? location : resolve(location);
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
@@ -41,11 +42,10 @@ function openSqlite(location: string): DatabaseConnection {
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
     dialect: 'sqlite',
-    description: `sqlite:${file}`,
   };
 }
 
-function openPostgres(url: string, poolSize: number): DatabaseConnection {
+function openPostgres(url: string, poolSize: number): Omit<DatabaseConnection, 'description'> {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // The server closing an idle connection (restart, failover, terminated backend) is an 'error' event of the
   // pool; unhandled, it would crash the process. The pool drops that client and connects anew when needed.
@@ -53,6 +53,5 @@ function openPostgres(url: string, poolSize: number): DatabaseConnection {
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
-    description: describeDatabase(url),
   };
 }

@@ -8,6 +8,13 @@ import { LoginFailuresRepository } from './login-failures.repository';
 import { decide, type ThrottleSettings } from './login-throttle.policy';
 
 const WINDOW_MS = 60 * 60 * 1000;
+
+/** A login the throttle let through: record how the password check ended. */
+export interface LoginAttempt {
+  failed(): Promise<void>;
+  /** A correct password from this client: its guesses so far stop counting against it. */
+  succeeded(): Promise<void>;
+}
 /** A client the gateway could not name is one client: it never escapes its own counter. */
 const UNKNOWN_CLIENT = 'unknown';
 
@@ -39,26 +46,29 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.pruneTimer);
   }
 
-  /** Throws TOO_MANY_ATTEMPTS when this client must wait before its password is checked again. */
-  async assertAllowed(username: string, clientIp: string | undefined): Promise<void> {
+  /**
+   * Starts a login attempt: throws TOO_MANY_ATTEMPTS when this client must wait before its password is
+   * checked again; otherwise returns what to record once the password has been checked.
+   */
+  async begin(username: string, clientIp: string | undefined): Promise<LoginAttempt> {
+    const key = usernameKey(username);
+    const client = clientIp ?? UNKNOWN_CLIENT;
     const now = new Date();
-    const stats = await this.failures.stats(usernameKey(username), clientIp ?? UNKNOWN_CLIENT, since(now));
+    const stats = await this.failures.stats(key, client, since(now));
     const decision = decide(stats, now, this.settings);
-    if (decision.allowed) return;
-    const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
-    this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
-    throw new RpcException({
-      ...rpcError(ERROR_CODES.TOO_MANY_ATTEMPTS, ERROR_MESSAGES.TOO_MANY_ATTEMPTS),
-      retryAfterSeconds,
-    });
-  }
-
-  recordFailure(username: string, clientIp: string | undefined): Promise<void> {
-    return this.failures.record(usernameKey(username), clientIp ?? UNKNOWN_CLIENT, new Date());
-  }
-
-  recordSuccess(username: string, clientIp: string | undefined): Promise<void> {
-    return this.failures.clearClient(usernameKey(username), clientIp ?? UNKNOWN_CLIENT);
+    if (!decision.allowed) {
+      const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
+      this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
+      throw new RpcException({
+        ...rpcError(ERROR_CODES.TOO_MANY_ATTEMPTS, ERROR_MESSAGES.TOO_MANY_ATTEMPTS),
+        retryAfterSeconds,
+      });
+    }
+    return {
+      failed: () => this.failures.record(key, client, new Date()),
+      // A client without failures has nothing to clear: no write on the common path of a login.
+      succeeded: () => (stats.clientFailures > 0 ? this.failures.clearClient(key, client) : Promise.resolve()),
+    };
   }
 
   private async prune(): Promise<void> {

@@ -4,12 +4,12 @@ import {
   AUTH_PATTERNS,
   LoginDto,
   type LoginResponse,
-  RequestMeta,
-  RPC_META,
+  type RequestMeta,
   RPC_PAYLOAD,
   SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
+import { Meta } from '../common/request-meta.decorator';
 import { UsersService } from './users.service';
 
 @Controller()
@@ -17,12 +17,12 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @MessagePattern(AUTH_PATTERNS.signup)
-  signup(@Payload(RPC_PAYLOAD) dto: SignupDto, @Payload(RPC_META) meta: RequestMeta): Promise<UserResponse> {
+  signup(@Payload(RPC_PAYLOAD) dto: SignupDto, @Meta() meta: RequestMeta): Promise<UserResponse> {
     return this.users.signup(dto, meta);
   }
 
   @MessagePattern(AUTH_PATTERNS.login)
-  login(@Payload(RPC_PAYLOAD) dto: LoginDto, @Payload(RPC_META) meta: RequestMeta): Promise<LoginResponse> {
+  login(@Payload(RPC_PAYLOAD) dto: LoginDto, @Meta() meta: RequestMeta): Promise<LoginResponse> {
     return this.users.login(dto, meta);
   }
 }

@@ -54,17 +54,17 @@ export class UsersService {
   }
 
   private async checkCredentials({ username, password }: LoginDto, clientIp?: string): Promise<LoginResponse> {
-    await this.throttle.assertAllowed(username, clientIp);
+    const attempt = await this.throttle.begin(username, clientIp);
     const user = await this.users.findByUsername(username);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
-      await this.throttle.recordFailure(username, clientIp);
+      await attempt.failed();
       this.audit.record('login.failed', { userId: user?.id, clientIp });
       throw new RpcException(rpcError(ERROR_CODES.INVALID_CREDENTIALS, ERROR_MESSAGES.INVALID_CREDENTIALS));
     }
-    await this.throttle.recordSuccess(username, clientIp);
+    await attempt.succeeded();
     this.audit.record('login.succeeded', { userId: user.id, clientIp });
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.upgradeHash(user.id, password);

@@ -2,14 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
-import type { LogLevel } from '../env-schema';
+import type { LogLevel, ProcessConfig } from '../env-schema';
 import { requestContext } from './request-context';
 
 export interface LoggingOptions {
   service: string;
-  logLevel: LogLevel;
-  /** Human-readable lines (development); JSON lines otherwise. */
-  pretty: boolean;
   /** Log one line per HTTP request (the gateway). */
   http: boolean;
 }
@@ -43,10 +40,10 @@ export const REDACTED_PATHS = [
 
 type RequestWithId = IncomingMessage & { id?: unknown };
 
-/** Structured logging with pino: JSON in production, pretty in development, a request id on every line. */
-export function loggingModule(options: LoggingOptions): DynamicModule {
+/** Structured logging with pino: pretty lines in development, JSON otherwise, a request id on every line. */
+export function loggingModule(config: ProcessConfig, options: LoggingOptions): DynamicModule {
   const pinoHttp: Options<RequestWithId> = {
-    level: PINO_LEVEL[options.logLevel],
+    level: PINO_LEVEL[config.logLevel],
     base: { service: options.service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Lines written while serving an RPC call carry its request id; pino-http binds it for HTTP requests.
@@ -63,7 +60,7 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
       req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
-    ...(options.pretty && {
+    ...(config.nodeEnv === 'development' && {
       transport: {
         target: 'pino-pretty',
         options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
