@@ -10,6 +10,39 @@ export const integer = (fallback: number, min: number, max: number) =>
 
 export const host = (fallback: string) => z.string().trim().min(1).default(fallback);
 
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `900ms`, `30s`, `15m`, `12h`, `14d` → milliseconds; `undefined` for anything else. */
+export function parseDuration(value: string): number | undefined {
+  const match = DURATION.exec(value.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
+}
+
+/** A duration with its unit (`ms`, `s`, `m`, `h`, `d`), as milliseconds, between `min` and `max` (same syntax). */
+export const duration = (fallback: string, min: string, max: string) => {
+  const [fallbackMs, minMs, maxMs] = [fallback, min, max].map(parseDuration);
+  if (fallbackMs === undefined || minMs === undefined || maxMs === undefined) {
+    throw new Error(`Bad duration bounds: ${fallback}, ${min}, ${max}`);
+  }
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, context) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        context.addIssue({ code: 'custom', message: 'must be a number with a unit: ms, s, m, h or d (e.g. 15m)' });
+        return z.NEVER;
+      }
+      if (ms < minMs || ms > maxMs) {
+        context.addIssue({ code: 'custom', message: `must be between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+};
+
 /** Settings every process has. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -8,3 +8,4 @@ export * from './logging/request-context';
 export * from './mutual-tls';
 export * from './metrics/metrics-registry';
 export * from './typed-config.module';
+export * from './tokens/access-token-verifier';

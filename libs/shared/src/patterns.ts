@@ -1,8 +1,15 @@
 import type { HealthCheckDto } from './dto/health-check.dto';
 import type { LoginDto } from './dto/login.dto';
+import type { RefreshDto } from './dto/refresh.dto';
+import type { RevocationsQueryDto } from './dto/revocations.dto';
+import type { ChangePasswordRequestDto, EndSessionDto, SessionAuthDto } from './dto/session-auth.dto';
 import type { SignupDto } from './dto/signup.dto';
 import type { AuthHealthResponse } from './responses/health.response';
-import type { LoginResponse, UserResponse } from './responses/user.response';
+import type { JwksResponse } from './responses/jwks.response';
+import type { RevocationsResponse } from './responses/revocations.response';
+import type { EndedSessionsResponse, SessionResponse } from './responses/session.response';
+import type { LoginResponse, TokenResponse } from './responses/token.response';
+import type { UserResponse } from './responses/user.response';
 
 /**
  * Every message pattern the auth service answers. Both apps import these constants;
@@ -11,10 +18,21 @@ import type { LoginResponse, UserResponse } from './responses/user.response';
 export const AUTH_PATTERNS = {
   signup: 'auth.signup',
   login: 'auth.login',
+  refresh: 'auth.refresh',
+  logout: 'auth.logout',
+  logoutAll: 'auth.logout-all',
+  listSessions: 'auth.sessions.list',
+  endSession: 'auth.sessions.end',
+  changePassword: 'auth.password.change',
+  jwks: 'auth.jwks',
+  revocations: 'auth.revocations',
   health: 'auth.health',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
+
+/** `auth.jwks` takes no arguments. */
+export type NoArguments = Record<string, never>;
 
 /**
  * What each pattern takes and answers; the gateway's calls are typed by it. Every request travels
@@ -23,5 +41,13 @@ export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
 export interface AuthRpcContract {
   [AUTH_PATTERNS.signup]: { request: SignupDto; response: UserResponse };
   [AUTH_PATTERNS.login]: { request: LoginDto; response: LoginResponse };
+  [AUTH_PATTERNS.refresh]: { request: RefreshDto; response: TokenResponse };
+  [AUTH_PATTERNS.logout]: { request: SessionAuthDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.logoutAll]: { request: SessionAuthDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.listSessions]: { request: SessionAuthDto; response: SessionResponse[] };
+  [AUTH_PATTERNS.endSession]: { request: EndSessionDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.changePassword]: { request: ChangePasswordRequestDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.jwks]: { request: NoArguments; response: JwksResponse };
+  [AUTH_PATTERNS.revocations]: { request: RevocationsQueryDto; response: RevocationsResponse };
   [AUTH_PATTERNS.health]: { request: HealthCheckDto; response: AuthHealthResponse };
 }

@@ -16,8 +16,3 @@ export class UserResponse {
   @ApiProperty({ description: 'ISO-8601, UTC', format: 'date-time', example: '2025-01-01T12:00:00.000Z' })
   createdAt!: string;
 }
-
-export class LoginResponse {
-  @ApiProperty({ description: 'The user who logged in', type: () => UserResponse })
-  user!: UserResponse;
-}

@@ -1,0 +1,106 @@
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_CLAIMS,
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  TOKEN_MAX_LENGTH,
+} from '@nestjs-microservices/shared';
+import { createVerifier, TokenError } from 'fast-jwt';
+
+export type AccessTokenErrorCode = 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
+
+/** The token is not acceptable; `reason` is for logs only (never shown to the client). */
+export class AccessTokenError extends Error {
+  constructor(
+    readonly code: AccessTokenErrorCode,
+    readonly reason: string,
+  ) {
+    super(`${code}: ${reason}`);
+  }
+}
+
+/** Thrown by a `resolveKey` that could not ask for the keys at all: the caller answers 503, not 401. */
+export class SigningKeysUnavailableError extends Error {}
+
+export interface AccessTokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  clockToleranceSeconds: number;
+  /** The public key (PEM, SPKI) with this `kid`, or `undefined` when there is none. */
+  resolveKey: (kid: string) => Promise<string | undefined>;
+  /**
+   * How many verified tokens to remember (LRU, each until its own `exp`), so a token seen again skips the
+   * signature check; 0 turns it off. A cache hit still goes through every check that is not the signature.
+   */
+  cacheSize: number;
+}
+
+export type VerifyAccessToken = (token: string) => Promise<AccessTokenClaims>;
+
+/**
+ * The one definition of a valid access token, used by the gateway (keys from `auth.jwks`) and by the auth service
+ * (its own keys): EdDSA only (so never `alg: none` nor an HMAC made with a public key), `typ: at+jwt`, the expected
+ * issuer and audience, every claim present and typed, not expired and not issued in the future beyond the tolerance.
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): VerifyAccessToken {
+  const toleranceMs = options.clockToleranceSeconds * 1_000;
+  const verify = createVerifier({
+    algorithms: [ACCESS_TOKEN_ALGORITHM],
+    checkTyp: ACCESS_TOKEN_TYPE,
+    allowedIss: options.issuer,
+    allowedAud: options.audience,
+    requiredClaims: [...ACCESS_TOKEN_CLAIMS],
+    clockTolerance: toleranceMs,
+    ...(options.cacheSize > 0 && { cache: options.cacheSize, cacheTTL: Infinity }),
+    key: async ({ header }: { header: { kid?: unknown } }): Promise<string> => {
+      if (typeof header.kid !== 'string' || header.kid.length === 0) {
+        throw new AccessTokenError('INVALID_TOKEN', 'no kid in the header');
+      }
+      const key = await options.resolveKey(header.kid);
+      if (key === undefined) throw new AccessTokenError('INVALID_TOKEN', `unknown kid ${header.kid}`);
+      return key;
+    },
+  });
+  return async (token: string): Promise<AccessTokenClaims> => {
+    if (token.length > TOKEN_MAX_LENGTH) throw new AccessTokenError('INVALID_TOKEN', 'too long');
+    let payload: unknown;
+    try {
+      payload = await verify(token);
+    } catch (error) {
+      throw translate(error);
+    }
+    const claims = checkClaims(payload);
+    if (claims.iat * 1_000 > Date.now() + toleranceMs) {
+      throw new AccessTokenError('INVALID_TOKEN', 'issued in the future');
+    }
+    return claims;
+  };
+}
+
+function translate(error: unknown): Error {
+  if (error instanceof TokenError) {
+    const cause: unknown = (error as TokenError & { originalError?: unknown }).originalError;
+    if (cause instanceof AccessTokenError || cause instanceof SigningKeysUnavailableError) return cause;
+    if (error.code === TokenError.codes.expired) return new AccessTokenError('TOKEN_EXPIRED', error.message);
+    return new AccessTokenError('INVALID_TOKEN', `${error.code}: ${error.message}`);
+  }
+  if (error instanceof AccessTokenError || error instanceof SigningKeysUnavailableError) return error;
+  return new AccessTokenError('INVALID_TOKEN', String(error));
+}
+
+const STRING_CLAIMS = ['iss', 'aud', 'sub', 'sid', 'jti', 'username'] as const;
+
+function checkClaims(payload: unknown): AccessTokenClaims {
+  if (typeof payload !== 'object' || payload === null) throw new AccessTokenError('INVALID_TOKEN', 'no payload');
+  const claims = payload as Record<string, unknown>;
+  for (const name of STRING_CLAIMS) {
+    const value = claims[name];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new AccessTokenError('INVALID_TOKEN', `claim ${name} is not a non-empty string`);
+    }
+  }
+  if (!Number.isInteger(claims['iat']) || !Number.isInteger(claims['exp'])) {
+    throw new AccessTokenError('INVALID_TOKEN', 'iat and exp must be integers');
+  }
+  return claims as unknown as AccessTokenClaims;
+}

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { TOKEN_MAX_LENGTH } from '../tokens/access-token';
+
+/** `POST /api/auth/refresh` and `auth.refresh`. */
+export class RefreshDto {
+  @ApiProperty({
+    description: 'The refresh token of the last login or refresh. It is used up by this call.',
+    example: 'kq3J1hC9bW0m5dS2yTq8c4ZlW6vYp7nR1xF0aE3uG2o',
+    maxLength: TOKEN_MAX_LENGTH,
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(TOKEN_MAX_LENGTH)
+  refreshToken!: string;
+}
