@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '@nestjs-microservices/runtime';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@nestjs-microservices/shared';
 import { GatewayConfig, gatewayEnvSchema } from './gateway-config';
 
 const load = (env: NodeJS.ProcessEnv) => new GatewayConfig(loadConfig(gatewayEnvSchema, env, ''));
@@ -19,10 +20,23 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       },
       rateLimit: {
         enabled: true,
-        routes: { signup: { limit: 10, ttlMs: 60_000 }, login: { limit: 20, ttlMs: 60_000 } },
+        routes: {
+          signup: { limit: 10, ttlMs: 60_000 },
+          login: { limit: 20, ttlMs: 60_000 },
+          refresh: { limit: 60, ttlMs: 60_000 },
+          password: { limit: 10, ttlMs: 60_000 },
+        },
       },
       auth: { host: '127.0.0.1', port: 3001, timeoutMs: 5_000 },
       health: { timeoutMs: 1_000 },
+      tokens: {
+        issuer: DEFAULT_TOKEN_ISSUER,
+        audience: DEFAULT_TOKEN_AUDIENCE,
+        clockToleranceSeconds: 30,
+        verifiedCacheSize: 10_000,
+      },
+      jwks: { refreshIntervalMs: 60_000, refetchCooldownMs: 5_000 },
+      revocationSync: { intervalMs: 1_000, staleAfterMs: 5_000 },
     });
   });
 
@@ -46,6 +60,18 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       RATE_LIMIT_SIGNUP_TTL_MS: '5000',
       RATE_LIMIT_LOGIN_LIMIT: '4',
       RATE_LIMIT_LOGIN_TTL_MS: '6000',
+      RATE_LIMIT_REFRESH_LIMIT: '7',
+      RATE_LIMIT_REFRESH_TTL_MS: '8000',
+      RATE_LIMIT_PASSWORD_LIMIT: '3',
+      RATE_LIMIT_PASSWORD_TTL_MS: '9000',
+      TOKEN_ISSUER: ' https://auth.example ',
+      TOKEN_AUDIENCE: 'https://api.example',
+      TOKEN_CLOCK_TOLERANCE: '1500ms',
+      JWKS_REFRESH_INTERVAL: '5m',
+      JWKS_REFETCH_COOLDOWN: '10s',
+      REVOCATION_SYNC_INTERVAL: '500ms',
+      REVOCATION_SYNC_STALE_AFTER: '1m',
+      VERIFIED_TOKEN_CACHE_SIZE: '0',
     });
 
     expect(config).toEqual({
@@ -62,10 +88,23 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       },
       rateLimit: {
         enabled: false,
-        routes: { signup: { limit: 2, ttlMs: 5_000 }, login: { limit: 4, ttlMs: 6_000 } },
+        routes: {
+          signup: { limit: 2, ttlMs: 5_000 },
+          login: { limit: 4, ttlMs: 6_000 },
+          refresh: { limit: 7, ttlMs: 8_000 },
+          password: { limit: 3, ttlMs: 9_000 },
+        },
       },
       auth: { host: 'auth.internal', port: 4001, timeoutMs: 100 },
       health: { timeoutMs: 250 },
+      tokens: {
+        issuer: 'https://auth.example',
+        audience: 'https://api.example',
+        clockToleranceSeconds: 1.5,
+        verifiedCacheSize: 0,
+      },
+      jwks: { refreshIntervalMs: 300_000, refetchCooldownMs: 10_000 },
+      revocationSync: { intervalMs: 500, staleAfterMs: 60_000 },
     });
   });
 
@@ -92,8 +131,26 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     ['HEALTH_TIMEOUT_MS', '10001'],
     ['LOG_LEVEL', 'silly'],
     ['NODE_ENV', 'prod'],
+    ['RATE_LIMIT_REFRESH_LIMIT', '0'],
+    ['RATE_LIMIT_PASSWORD_TTL_MS', '999'],
+    ['TOKEN_ISSUER', ' '],
+    ['TOKEN_AUDIENCE', ''],
+    ['TOKEN_CLOCK_TOLERANCE', '31s'],
+    ['TOKEN_CLOCK_TOLERANCE', '30'],
+    ['JWKS_REFRESH_INTERVAL', '500ms'],
+    ['JWKS_REFETCH_COOLDOWN', 'soon'],
+    ['REVOCATION_SYNC_INTERVAL', '2m'],
+    ['REVOCATION_SYNC_STALE_AFTER', '1s'],
+    ['VERIFIED_TOKEN_CACHE_SIZE', '-1'],
   ])('rejects %s=%p, naming the variable', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(ConfigError);
     expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}: `));
+  });
+
+  it('accepts a clock tolerance of 0 and refuses a revocation list that goes stale before its next sync', () => {
+    expect(load({ TOKEN_CLOCK_TOLERANCE: '0s' }).tokens.clockToleranceSeconds).toBe(0);
+    expect(() => load({ REVOCATION_SYNC_INTERVAL: '10s', REVOCATION_SYNC_STALE_AFTER: '10s' })).toThrow(
+      'REVOCATION_SYNC_STALE_AFTER: must be longer than REVOCATION_SYNC_INTERVAL',
+    );
   });
 });

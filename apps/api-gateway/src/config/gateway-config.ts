@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import {
   baseEnvSchema,
+  duration,
   flag,
   host,
   integer,
@@ -11,6 +12,11 @@ import {
   ProcessConfig,
   readMutualTls,
 } from '@nestjs-microservices/runtime';
+import {
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+} from '@nestjs-microservices/shared';
 import { z } from 'zod';
 
 /** An IP address or a CIDR range, as Fastify's `trustProxy` takes them. */
@@ -28,28 +34,54 @@ const origin = z.string().refine((value) => {
   }
 }, 'must be origins like https://app.example.com, comma-separated');
 
-export const gatewayEnvSchema = baseEnvSchema.extend({
-  HOST: host('0.0.0.0'),
-  PORT: port(3000),
-  AUTH_TCP_HOST: host('127.0.0.1'),
-  AUTH_TCP_PORT: port(3001),
-  AUTH_RPC_TIMEOUT_MS: integer(5_000, 100, 60_000),
-  ...mutualTlsEnvShape,
-  // The readiness check's call to the auth service: short, so a frozen service fails the check quickly.
-  HEALTH_TIMEOUT_MS: integer(1_000, 100, 10_000),
-  HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576),
-  // A request must have arrived whole within this (slow clients holding connections open are cut off: 408).
-  HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 1_000, 300_000),
-  // X-Forwarded-For counts only when the connection comes from one of these; empty = trust nobody.
-  TRUSTED_PROXIES: list(ipOrCidr),
-  // Browser origins allowed by CORS; empty = no CORS headers at all.
-  CORS_ORIGINS: list(origin),
-  RATE_LIMIT_ENABLED: flag(true),
-  RATE_LIMIT_SIGNUP_LIMIT: integer(10, 1, 1_000_000),
-  RATE_LIMIT_SIGNUP_TTL_MS: integer(60_000, 1_000, 86_400_000),
-  RATE_LIMIT_LOGIN_LIMIT: integer(20, 1, 1_000_000),
-  RATE_LIMIT_LOGIN_TTL_MS: integer(60_000, 1_000, 86_400_000),
-});
+export const gatewayEnvSchema = baseEnvSchema
+  .extend({
+    HOST: host('0.0.0.0'),
+    PORT: port(3000),
+    AUTH_TCP_HOST: host('127.0.0.1'),
+    AUTH_TCP_PORT: port(3001),
+    AUTH_RPC_TIMEOUT_MS: integer(5_000, 100, 60_000),
+    ...mutualTlsEnvShape,
+    // The readiness check's call to the auth service: short, so a frozen service fails the check quickly.
+    HEALTH_TIMEOUT_MS: integer(1_000, 100, 10_000),
+    HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576),
+    // A request must have arrived whole within this (slow clients holding connections open are cut off: 408).
+    HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 1_000, 300_000),
+    // X-Forwarded-For counts only when the connection comes from one of these; empty = trust nobody.
+    TRUSTED_PROXIES: list(ipOrCidr),
+    // Browser origins allowed by CORS; empty = no CORS headers at all.
+    CORS_ORIGINS: list(origin),
+    RATE_LIMIT_ENABLED: flag(true),
+    RATE_LIMIT_SIGNUP_LIMIT: integer(10, 1, 1_000_000),
+    RATE_LIMIT_SIGNUP_TTL_MS: integer(60_000, 1_000, 86_400_000),
+    RATE_LIMIT_LOGIN_LIMIT: integer(20, 1, 1_000_000),
+    RATE_LIMIT_LOGIN_TTL_MS: integer(60_000, 1_000, 86_400_000),
+    RATE_LIMIT_REFRESH_LIMIT: integer(60, 1, 1_000_000),
+    RATE_LIMIT_REFRESH_TTL_MS: integer(60_000, 1_000, 86_400_000),
+    RATE_LIMIT_PASSWORD_LIMIT: integer(10, 1, 1_000_000),
+    RATE_LIMIT_PASSWORD_TTL_MS: integer(60_000, 1_000, 86_400_000),
+    // Must match the auth service's settings: a token from another issuer or for another audience is refused.
+    TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
+    TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+    TOKEN_CLOCK_TOLERANCE: duration(`${MAX_CLOCK_TOLERANCE_SECONDS}s`, '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
+    JWKS_REFRESH_INTERVAL: duration('60s', '1s', '1h'),
+    // A token with an unknown `kid` makes the gateway ask for the keys again, at most once per this.
+    JWKS_REFETCH_COOLDOWN: duration('5s', '100ms', '5m'),
+    REVOCATION_SYNC_INTERVAL: duration('1s', '100ms', '1m'),
+    // Readiness fails when the revocation list has not been synced for this long (revoked tokens might pass).
+    REVOCATION_SYNC_STALE_AFTER: duration('5s', '1s', '10m'),
+    // Verified tokens remembered so a repeat skips the signature check (LRU); 0 = off.
+    VERIFIED_TOKEN_CACHE_SIZE: integer(10_000, 0, 1_000_000),
+  })
+  .superRefine((env, context) => {
+    if (env.REVOCATION_SYNC_STALE_AFTER <= env.REVOCATION_SYNC_INTERVAL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REVOCATION_SYNC_STALE_AFTER'],
+        message: 'must be longer than REVOCATION_SYNC_INTERVAL',
+      });
+    }
+  });
 
 export type GatewayEnv = z.output<typeof gatewayEnvSchema>;
 
@@ -63,10 +95,17 @@ export class GatewayConfig extends ProcessConfig {
     trustedProxies: string[];
     corsOrigins: string[];
   };
-  readonly rateLimit: { enabled: boolean; routes: Record<'signup' | 'login', { limit: number; ttlMs: number }> };
+  readonly rateLimit: {
+    enabled: boolean;
+    routes: Record<'signup' | 'login' | 'refresh' | 'password', { limit: number; ttlMs: number }>;
+  };
   /** `tls`: the gateway's client certificate and key, and the CA the auth service's certificate must chain to. */
   readonly auth: { host: string; port: number; timeoutMs: number; tls?: MutualTlsFiles };
   readonly health: { timeoutMs: number };
+  /** How access tokens are verified; `verifiedCacheSize` 0 means no cache. */
+  readonly tokens: { issuer: string; audience: string; clockToleranceSeconds: number; verifiedCacheSize: number };
+  readonly jwks: { refreshIntervalMs: number; refetchCooldownMs: number };
+  readonly revocationSync: { intervalMs: number; staleAfterMs: number };
 
   constructor(env: GatewayEnv) {
     super(env);
@@ -83,6 +122,8 @@ export class GatewayConfig extends ProcessConfig {
       routes: {
         signup: { limit: env.RATE_LIMIT_SIGNUP_LIMIT, ttlMs: env.RATE_LIMIT_SIGNUP_TTL_MS },
         login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, ttlMs: env.RATE_LIMIT_LOGIN_TTL_MS },
+        refresh: { limit: env.RATE_LIMIT_REFRESH_LIMIT, ttlMs: env.RATE_LIMIT_REFRESH_TTL_MS },
+        password: { limit: env.RATE_LIMIT_PASSWORD_LIMIT, ttlMs: env.RATE_LIMIT_PASSWORD_TTL_MS },
       },
     };
     this.auth = {
@@ -92,5 +133,16 @@ export class GatewayConfig extends ProcessConfig {
       tls: readMutualTls(env),
     };
     this.health = { timeoutMs: env.HEALTH_TIMEOUT_MS };
+    this.tokens = {
+      issuer: env.TOKEN_ISSUER,
+      audience: env.TOKEN_AUDIENCE,
+      clockToleranceSeconds: env.TOKEN_CLOCK_TOLERANCE / 1_000,
+      verifiedCacheSize: env.VERIFIED_TOKEN_CACHE_SIZE,
+    };
+    this.jwks = { refreshIntervalMs: env.JWKS_REFRESH_INTERVAL, refetchCooldownMs: env.JWKS_REFETCH_COOLDOWN };
+    this.revocationSync = {
+      intervalMs: env.REVOCATION_SYNC_INTERVAL,
+      staleAfterMs: env.REVOCATION_SYNC_STALE_AFTER,
+    };
   }
 }
