@@ -96,6 +96,72 @@ describe('AuthClient', () => {
     expect(proxy.calls).toEqual([{ pattern: AUTH_PATTERNS.login, data: { meta, payload: credentials } }]);
   });
 
+  describe('session calls: each on its pattern, with the payload as given, answering what the service answers', () => {
+    const accessToken = 'header.payload.signature';
+    const sessionId = '0190a000-0000-7000-8000-000000000001';
+    const ended = { revoked: [{ sessionId, until: '2025-01-01T00:15:00.000Z' }] };
+    const tokens = {
+      accessToken,
+      accessTokenExpiresAt: '2025-01-01T00:15:00.000Z',
+      refreshToken: 'r'.repeat(43),
+      refreshTokenExpiresAt: '2025-01-15T00:00:00.000Z',
+      tokenType: 'Bearer',
+    };
+    const calls: Array<[string, (auth: AuthClient) => Promise<unknown>, string, unknown, unknown]> = [
+      [
+        'refresh',
+        (auth) => auth.refresh({ refreshToken: 'r' }, meta),
+        AUTH_PATTERNS.refresh,
+        { refreshToken: 'r' },
+        tokens,
+      ],
+      ['logout', (auth) => auth.logout({ accessToken }, meta), AUTH_PATTERNS.logout, { accessToken }, ended],
+      ['logoutAll', (auth) => auth.logoutAll({ accessToken }, meta), AUTH_PATTERNS.logoutAll, { accessToken }, ended],
+      [
+        'listSessions',
+        (auth) => auth.listSessions({ accessToken }, meta),
+        AUTH_PATTERNS.listSessions,
+        { accessToken },
+        [],
+      ],
+      [
+        'endSession',
+        (auth) => auth.endSession({ accessToken, sessionId }, meta),
+        AUTH_PATTERNS.endSession,
+        { accessToken, sessionId },
+        ended,
+      ],
+      [
+        'changePassword',
+        (auth) => auth.changePassword({ accessToken, currentPassword: 'a', newPassword: 'b' }, meta),
+        AUTH_PATTERNS.changePassword,
+        { accessToken, currentPassword: 'a', newPassword: 'b' },
+        ended,
+      ],
+      ['jwks', (auth) => auth.jwks(meta), AUTH_PATTERNS.jwks, {}, { keys: [] }],
+      [
+        'revocations',
+        (auth) => auth.revocations({ since: '2025-01-01T00:00:00.000Z' }, meta),
+        AUTH_PATTERNS.revocations,
+        { since: '2025-01-01T00:00:00.000Z' },
+        { serverTime: '2025-01-01T00:00:01.000Z', revoked: [] },
+      ],
+    ];
+
+    it.each(calls)('%s', async (_name, invoke, pattern, payload, answer) => {
+      const { auth, proxy } = clientAnswering(() => of(answer));
+
+      await expect(invoke(auth)).resolves.toEqual(answer);
+      expect(proxy.calls).toEqual([{ pattern, data: { meta, payload } }]);
+    });
+
+    it.each(calls)('%s: transport failures become AUTH_UNAVAILABLE like every call', async (_name, invoke) => {
+      const { auth } = clientAnswering(() => throwError(() => new Error('connect ECONNREFUSED')));
+
+      await expect(apiErrorOf(invoke(auth)).then((e) => e.code)).resolves.toBe('AUTH_UNAVAILABLE');
+    });
+  });
+
   it('turns a typed RPC error into an ApiError with the same code, message and details', async () => {
     const details = [{ field: 'username', messages: ['too short'] }];
     const { auth } = clientAnswering(() =>

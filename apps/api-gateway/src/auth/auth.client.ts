@@ -5,14 +5,24 @@ import {
   AUTH_SERVICE,
   type AuthHealthResponse,
   type AuthRpcContract,
+  type ChangePasswordRequestDto,
+  type EndedSessionsResponse,
+  type EndSessionDto,
   ERROR_CODES,
   ERROR_MESSAGES,
   isRpcErrorBody,
+  type JwksResponse,
   type LoginDto,
   type LoginResponse,
+  type RefreshDto,
   type RequestMeta,
+  type RevocationsQueryDto,
+  type RevocationsResponse,
   type RpcRequest,
+  type SessionAuthDto,
+  type SessionResponse,
   type SignupDto,
+  type TokenResponse,
   type UserResponse,
 } from '@nestjs-microservices/shared';
 import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
@@ -47,6 +57,40 @@ export class AuthClient {
 
   login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
     return this.call(AUTH_PATTERNS.login, dto, meta);
+  }
+
+  refresh(dto: RefreshDto, meta: RequestMeta): Promise<TokenResponse> {
+    return this.call(AUTH_PATTERNS.refresh, dto, meta);
+  }
+
+  logout(dto: SessionAuthDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.logout, dto, meta);
+  }
+
+  logoutAll(dto: SessionAuthDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.logoutAll, dto, meta);
+  }
+
+  listSessions(dto: SessionAuthDto, meta: RequestMeta): Promise<SessionResponse[]> {
+    return this.call(AUTH_PATTERNS.listSessions, dto, meta);
+  }
+
+  endSession(dto: EndSessionDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.endSession, dto, meta);
+  }
+
+  changePassword(dto: ChangePasswordRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.changePassword, dto, meta);
+  }
+
+  /** The public keys tokens may be signed with (the gateway's own background refresh). */
+  jwks(meta: RequestMeta): Promise<JwksResponse> {
+    return this.call(AUTH_PATTERNS.jwks, {}, meta);
+  }
+
+  /** The sessions revoked since `since` (all whose tokens may still be alive without it). */
+  revocations(query: RevocationsQueryDto, meta: RequestMeta): Promise<RevocationsResponse> {
+    return this.call(AUTH_PATTERNS.revocations, query, meta);
   }
 
   /**
