@@ -10,6 +10,7 @@ import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         MetricsModule,
         DatabaseModule,
         AuditModule,
+        SigningKeysModule,
         UsersModule,
         HealthModule,
       ],

@@ -4,6 +4,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-microservices/runtime';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { rotateKeys } from './commands/rotate-keys.command';
 import { AuthTcpServer } from './common/auth-tcp-server';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 import { describeDatabase } from './database/open-database';
@@ -48,7 +49,19 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-bootstrap().catch((error: unknown) => {
+const COMMANDS: Record<string, (config: AuthConfig) => Promise<void>> = { 'keys:rotate': rotateKeys };
+
+/** `main.js` serves; `main.js <command>` runs one maintenance command with the same configuration and exits. */
+function run(command: string | undefined): Promise<void> {
+  if (command === undefined) return bootstrap();
+  const handler = COMMANDS[command];
+  if (!handler) {
+    return Promise.reject(new Error(`Unknown command "${command}"; known: ${Object.keys(COMMANDS).join(', ')}`));
+  }
+  return handler(loadConfigOrExit(authEnvSchema, (env) => new AuthConfig(env)));
+}
+
+run(process.argv[2]).catch((error: unknown) => {
   NestLogger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'Bootstrap');
   process.exit(1);
 });

@@ -1,9 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 
-/** The security events the auth service reports. Later ones (sessions, tokens) are added here. */
-export const AUDIT_EVENTS = ['signup.succeeded', 'login.succeeded', 'login.failed', 'login.throttled'] as const;
+/** The security events the auth service reports. */
+export const AUDIT_EVENTS = [
+  'signup.succeeded',
+  'login.succeeded',
+  'login.failed',
+  'login.throttled',
+  'session.started',
+  'session.ended',
+  'refresh_token.reused',
+  'password.changed',
+  'password.change_failed',
+] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+const WARNINGS = new Set<AuditEvent>([
+  'login.throttled',
+  'login.failed',
+  'refresh_token.reused',
+  'password.change_failed',
+]);
 
 /** What an audit line may carry: identifiers and facts, never a secret (and never a submitted username, which
  * people sometimes type their password into). */
@@ -11,6 +28,9 @@ export interface AuditFields {
   userId?: string;
   clientIp?: string;
   retryAfterSeconds?: number;
+  sessionId?: string;
+  /** Why a session ended. */
+  reason?: string;
 }
 
 /**
@@ -35,7 +55,7 @@ export class AuditLog {
   record(event: AuditEvent, fields: AuditFields = {}): void {
     this.events.inc({ event });
     const line = { audit: true, event, ...fields };
-    if (event === 'login.throttled' || event === 'login.failed') this.logger.warn(line, event);
+    if (WARNINGS.has(event)) this.logger.warn(line, event);
     else this.logger.log(line, event);
   }
 }

@@ -1,5 +1,6 @@
 import {
   baseEnvSchema,
+  duration,
   host,
   integer,
   type MutualTlsFiles,
@@ -8,6 +9,11 @@ import {
   ProcessConfig,
   readMutualTls,
 } from '@nestjs-microservices/runtime';
+import {
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+} from '@nestjs-microservices/shared';
 import { z } from 'zod';
 import { MAX_FRAME_LENGTH } from '../common/bounded-json-socket';
 
@@ -19,30 +25,65 @@ const databaseUrl = z
     message: 'must be "sqlite:<path>" or "postgres://…"',
   });
 
-export const authEnvSchema = baseEnvSchema.extend({
-  AUTH_TCP_HOST: host('127.0.0.1'),
-  AUTH_TCP_PORT: port(3001),
-  // 64 KiB is four times the largest request the gateway can send (a 16 KB body plus the envelope).
-  AUTH_TCP_MAX_FRAME_BYTES: integer(65_536, 1_024, MAX_FRAME_LENGTH),
-  AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
-  // Each gateway holds one connection; the cap keeps a flood of idle sockets from exhausting the process.
-  AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535),
-  ...mutualTlsEnvShape,
-  DATABASE_URL: databaseUrl,
-  DATABASE_POOL_SIZE: integer(10, 1, 100),
-  ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
-  ARGON2_TIME_COST: integer(2, 1, 20),
-  ARGON2_PARALLELISM: integer(1, 1, 16),
-  // Brute-force protection: failures per account and client before delays start, the first delay (doubling
-  // after each further failure, up to the maximum), and the failures per account and hour that are checked at all.
-  LOGIN_THROTTLE_THRESHOLD: integer(5, 1, 1_000),
-  LOGIN_THROTTLE_BASE_DELAY_MS: integer(1_000, 1, 3_600_000),
-  LOGIN_THROTTLE_MAX_DELAY_MS: integer(900_000, 1, 3_600_000),
-  LOGIN_MAX_FAILURES_PER_HOUR: integer(100, 1, 100_000),
-  // GET /metrics for Prometheus, on loopback unless told otherwise; port 0 turns it off.
-  AUTH_METRICS_HOST: host('127.0.0.1'),
-  AUTH_METRICS_PORT: integer(9464, 0, 65_535),
-});
+// At least 32 characters: the AES-256 key is derived from it, and a short secret would be guessable offline.
+const encryptionSecret = z
+  .string()
+  .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)')
+  .optional();
+
+export const authEnvSchema = baseEnvSchema
+  .extend({
+    AUTH_TCP_HOST: host('127.0.0.1'),
+    AUTH_TCP_PORT: port(3001),
+    // 64 KiB is four times the largest request the gateway can send (a 16 KB body plus the envelope).
+    AUTH_TCP_MAX_FRAME_BYTES: integer(65_536, 1_024, MAX_FRAME_LENGTH),
+    AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
+    // Each gateway holds one connection; the cap keeps a flood of idle sockets from exhausting the process.
+    AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535),
+    ...mutualTlsEnvShape,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: integer(10, 1, 100),
+    ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
+    ARGON2_TIME_COST: integer(2, 1, 20),
+    ARGON2_PARALLELISM: integer(1, 1, 16),
+    // Brute-force protection: failures per account and client before delays start, the first delay (doubling
+    // after each further failure, up to the maximum), and the failures per account and hour that are checked at all.
+    LOGIN_THROTTLE_THRESHOLD: integer(5, 1, 1_000),
+    LOGIN_THROTTLE_BASE_DELAY_MS: integer(1_000, 1, 3_600_000),
+    LOGIN_THROTTLE_MAX_DELAY_MS: integer(900_000, 1, 3_600_000),
+    LOGIN_MAX_FAILURES_PER_HOUR: integer(100, 1, 100_000),
+    // GET /metrics for Prometheus, on loopback unless told otherwise; port 0 turns it off.
+    AUTH_METRICS_HOST: host('127.0.0.1'),
+    AUTH_METRICS_PORT: integer(9464, 0, 65_535),
+    TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
+    TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+    TOKEN_CLOCK_TOLERANCE: duration('30s', '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
+    ACCESS_TOKEN_TTL: duration('15m', '1s', '24h'),
+    REFRESH_TOKEN_IDLE_TTL: duration('14d', '1s', '365d'),
+    REFRESH_TOKEN_ABSOLUTE_TTL: duration('30d', '1s', '365d'),
+    // A used refresh token presented again within this window (two tabs refreshing at once) still works.
+    REFRESH_TOKEN_REUSE_GRACE: duration('10s', '0s', '5m'),
+    SIGNING_KEY_ROTATION_INTERVAL: duration('30d', '1s', '3650d'),
+    // A new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token.
+    SIGNING_KEY_PUBLISH_LEAD: duration('2m', '0s', '1d'),
+    SIGNING_KEY_ENCRYPTION_SECRET: encryptionSecret,
+  })
+  .superRefine((env, context) => {
+    if (env.REFRESH_TOKEN_IDLE_TTL > env.REFRESH_TOKEN_ABSOLUTE_TTL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REFRESH_TOKEN_IDLE_TTL'],
+        message: 'must not be longer than REFRESH_TOKEN_ABSOLUTE_TTL',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.SIGNING_KEY_ENCRYPTION_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SIGNING_KEY_ENCRYPTION_SECRET'],
+        message: 'is required in production: private signing keys are never stored unencrypted there',
+      });
+    }
+  });
 
 export type AuthEnv = z.output<typeof authEnvSchema>;
 
@@ -62,6 +103,16 @@ export class AuthConfig extends ProcessConfig {
   readonly loginThrottle: { threshold: number; baseDelayMs: number; maxDelayMs: number; accountMaxFailures: number };
   /** Where `GET /metrics` is served; `port` 0 means not at all. */
   readonly metrics: { host: string; port: number };
+  readonly tokens: {
+    issuer: string;
+    audience: string;
+    clockToleranceSeconds: number;
+    accessTtlMs: number;
+    refreshIdleTtlMs: number;
+    refreshAbsoluteTtlMs: number;
+    reuseGraceMs: number;
+  };
+  readonly signingKeys: { rotationIntervalMs: number; publishLeadMs: number; encryptionSecret?: string };
 
   constructor(env: AuthEnv) {
     super(env);
@@ -86,5 +137,27 @@ export class AuthConfig extends ProcessConfig {
       accountMaxFailures: env.LOGIN_MAX_FAILURES_PER_HOUR,
     };
     this.metrics = { host: env.AUTH_METRICS_HOST, port: env.AUTH_METRICS_PORT };
+    this.tokens = {
+      issuer: env.TOKEN_ISSUER,
+      audience: env.TOKEN_AUDIENCE,
+      clockToleranceSeconds: env.TOKEN_CLOCK_TOLERANCE / 1_000,
+      accessTtlMs: env.ACCESS_TOKEN_TTL,
+      refreshIdleTtlMs: env.REFRESH_TOKEN_IDLE_TTL,
+      refreshAbsoluteTtlMs: env.REFRESH_TOKEN_ABSOLUTE_TTL,
+      reuseGraceMs: env.REFRESH_TOKEN_REUSE_GRACE,
+    };
+    this.signingKeys = {
+      rotationIntervalMs: env.SIGNING_KEY_ROTATION_INTERVAL,
+      publishLeadMs: env.SIGNING_KEY_PUBLISH_LEAD,
+      encryptionSecret: env.SIGNING_KEY_ENCRYPTION_SECRET,
+    };
+  }
+
+  /**
+   * How long after a revocation or a key's retirement an access token it concerns may still be presented and
+   * accepted: its lifetime plus the clock tolerance of the verifiers.
+   */
+  get accessTokenHorizonMs(): number {
+    return this.tokens.accessTtlMs + this.tokens.clockToleranceSeconds * 1_000;
   }
 }

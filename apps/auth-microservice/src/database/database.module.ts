@@ -1,10 +1,10 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { AuthConfig } from '../config/auth-config';
-import { DATABASE } from './database.tokens';
+import { DATABASE, DATABASE_DIALECT } from './database.tokens';
 import type { Database } from './database.types';
 import { migrateToLatest } from './migrate';
-import { openDatabase } from './open-database';
+import { dialectOf, openDatabase } from './open-database';
 
 @Global()
 @Module({
@@ -25,8 +25,13 @@ import { openDatabase } from './open-database';
         return db;
       },
     },
+    {
+      provide: DATABASE_DIALECT,
+      inject: [AuthConfig],
+      useFactory: (config: AuthConfig) => dialectOf(config.database.url),
+    },
   ],
-  exports: [DATABASE],
+  exports: [DATABASE, DATABASE_DIALECT],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}

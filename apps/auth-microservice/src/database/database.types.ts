@@ -22,9 +22,44 @@ export interface LoginFailuresTable {
   failed_at: Timestamp;
 }
 
+export interface SigningKeysTable {
+  kid: string;
+  generation: number;
+  algorithm: string;
+  /** The Ed25519 public key (`x` of its JWK, base64url). */
+  public_key: string;
+  /** PKCS#8 PEM, or its encrypted envelope (see `key-encryption.ts`). */
+  private_key: string;
+  created_at: Timestamp;
+  activates_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  idle_expires_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  created_at: Timestamp;
+  used_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
+}
+
 export interface Database {
   users: UsersTable;
   login_failures: LoginFailuresTable;
+  signing_keys: SigningKeysTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

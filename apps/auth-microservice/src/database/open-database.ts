@@ -23,6 +23,10 @@ export function describeDatabase(url: string): string {
   return `postgres://${hostname}:${port || 5432}${pathname}`;
 }
 
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
 export function openDatabase(url: string, poolSize: number): DatabaseConnection {
   const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, poolSize);
   return { ...db, description: describeDatabase(url) };

@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AUTH_PATTERNS,
+  ChangePasswordRequestDto,
+  type EndedSessionsResponse,
   LoginDto,
   type LoginResponse,
   type RequestMeta,
@@ -24,5 +26,13 @@ export class UsersController {
   @MessagePattern(AUTH_PATTERNS.login)
   login(@Payload(RPC_PAYLOAD) dto: LoginDto, @Meta() meta: RequestMeta): Promise<LoginResponse> {
     return this.users.login(dto, meta);
+  }
+
+  @MessagePattern(AUTH_PATTERNS.changePassword)
+  changePassword(
+    @Payload(RPC_PAYLOAD) dto: ChangePasswordRequestDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<EndedSessionsResponse> {
+    return this.users.changePassword(dto, meta);
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { LoginThrottleModule } from '../login-throttle/login-throttle.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [CredentialsModule, LoginThrottleModule],
+  imports: [CredentialsModule, LoginThrottleModule, SessionsModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository],
 })

@@ -50,8 +50,22 @@ export class UsersRepository {
     return row !== undefined;
   }
 
-  async updatePasswordHash(id: string, passwordHash: string, now: Date): Promise<void> {
-    await this.db
+  async findById(id: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'password_hash', 'created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /** Runs `work` in one transaction; pass the executor it gets to the methods that take one. */
+  transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string, now: Date, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .updateTable('users')
       .set({ password_hash: passwordHash, updated_at: now.toISOString() })
       .where('id', '=', id)

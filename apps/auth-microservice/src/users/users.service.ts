@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
+  type ChangePasswordRequestDto,
+  type EndedSessionsResponse,
   ERROR_CODES,
   ERROR_MESSAGES,
   type LoginDto,
@@ -15,7 +17,8 @@ import { AuditLog } from '../audit/audit-log.service';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
-import { toUserResponse } from './user';
+import { SessionsService } from '../sessions/sessions.service';
+import { type User, toUserResponse } from './user';
 import { UsersRepository } from './users.repository';
 
 @Injectable()
@@ -28,6 +31,7 @@ export class UsersService {
     private readonly metrics: AccountMetrics,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** Counted in `auth_signups_total` by outcome. */
@@ -41,7 +45,57 @@ export class UsersService {
 
   /** Counted in `auth_login_attempts_total` by outcome. */
   login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
-    return this.metrics.countLogin(() => this.checkCredentials(dto, meta.clientIp));
+    return this.metrics.countLogin(async () => {
+      const user = await this.checkCredentials(dto, meta.clientIp);
+      return { user: toUserResponse(user), ...(await this.sessions.start(user, meta)) };
+    });
+  }
+
+  /**
+   * Checks the current password (under the same brute-force throttle as logins), then stores the new hash and
+   * ends every other session of the user in one transaction: once this answers, the old password and the other
+   * sessions are gone together, even if the process dies right after.
+   */
+  async changePassword(dto: ChangePasswordRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    const principal = await this.sessions.authenticate(dto.accessToken);
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new RpcException(rpcError(ERROR_CODES.SESSION_REVOKED, ERROR_MESSAGES.SESSION_REVOKED));
+    const attempt = await this.throttle.begin(user.username, meta.clientIp);
+    if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
+      await attempt.failed();
+      this.audit.record('password.change_failed', {
+        userId: user.id,
+        sessionId: principal.sessionId,
+        clientIp: meta.clientIp,
+      });
+      throw new RpcException(
+        rpcError(ERROR_CODES.CURRENT_PASSWORD_INCORRECT, ERROR_MESSAGES.CURRENT_PASSWORD_INCORRECT),
+      );
+    }
+    await attempt.succeeded();
+    if (dto.newPassword === dto.currentPassword) {
+      throw new RpcException(
+        rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, [
+          { field: 'newPassword', messages: ['newPassword must differ from currentPassword'] },
+        ]),
+      );
+    }
+    const passwordHash = await this.hasher.hash(dto.newPassword);
+    const now = new Date();
+    const ended = await this.users.transaction(async (trx) => {
+      await this.users.updatePasswordHash(user.id, passwordHash, now, trx);
+      return this.sessions.endOthers(trx, principal, now);
+    });
+    this.audit.record('password.changed', { userId: user.id, sessionId: principal.sessionId, clientIp: meta.clientIp });
+    for (const sessionId of ended) {
+      this.audit.record('session.ended', {
+        userId: user.id,
+        sessionId,
+        reason: 'password_changed',
+        clientIp: meta.clientIp,
+      });
+    }
+    return { revoked: ended.map((sessionId) => this.sessions.revokedSession(sessionId, now)) };
   }
 
   private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
@@ -53,7 +107,7 @@ export class UsersService {
     return toUserResponse(user);
   }
 
-  private async checkCredentials({ username, password }: LoginDto, clientIp?: string): Promise<LoginResponse> {
+  private async checkCredentials({ username, password }: LoginDto, clientIp?: string): Promise<User> {
     const attempt = await this.throttle.begin(username, clientIp);
     const user = await this.users.findByUsername(username);
     const valid = user
@@ -69,7 +123,7 @@ export class UsersService {
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.upgradeHash(user.id, password);
     }
-    return { user: toUserResponse(user) };
+    return user;
   }
 
   /** Best effort: a failed upgrade must not fail a correct login; the next login tries again. */

@@ -2,11 +2,15 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../database.types';
 import { createUsers } from './0001-create-users';
 import { createLoginFailures } from './0002-create-login-failures';
+import { createSigningKeys } from './0003-create-signing-keys';
+import { createSessions } from './0004-create-sessions';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-create-users': createUsers(dialect),
     '0002-create-login-failures': createLoginFailures(dialect),
+    '0003-create-signing-keys': createSigningKeys(dialect),
+    '0004-create-sessions': createSessions(dialect),
   };
 }

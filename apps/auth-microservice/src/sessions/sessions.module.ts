@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module';
+import { SessionMetrics } from './session.metrics';
+import { SessionsController } from './sessions.controller';
+import { SessionsMaintenance } from './sessions.maintenance';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+
+@Module({
+  imports: [TokensModule],
+  controllers: [SessionsController],
+  providers: [SessionsService, SessionsRepository, SessionMetrics, SessionsMaintenance],
+  exports: [SessionsService],
+})
+export class SessionsModule {}

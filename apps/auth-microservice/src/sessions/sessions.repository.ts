@@ -1,0 +1,185 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely, Selectable } from 'kysely';
+import { DATABASE, DATABASE_DIALECT } from '../database/database.tokens';
+import { type Database, type Dialect, type SessionsTable, toDate } from '../database/database.types';
+import type { RevocationReason, Session } from './session';
+
+/** The repository's methods take the executor to use, so a service can run several in one transaction. */
+export type Executor = Kysely<Database>;
+
+export interface RefreshTokenRow {
+  sessionId: string;
+  usedAt: Date | null;
+}
+
+@Injectable()
+export class SessionsRepository {
+  constructor(
+    @Inject(DATABASE) readonly db: Kysely<Database>,
+    @Inject(DATABASE_DIALECT) private readonly dialect: Dialect,
+  ) {}
+
+  /** The session and its first refresh token, in one transaction. */
+  async create(session: Session, tokenHash: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: session.id,
+          user_id: session.userId,
+          created_at: session.createdAt.toISOString(),
+          last_used_at: session.lastUsedAt.toISOString(),
+          idle_expires_at: session.idleExpiresAt.toISOString(),
+          expires_at: session.expiresAt.toISOString(),
+          ip: session.ip,
+          user_agent: session.userAgent,
+        })
+        .execute();
+      await this.insertToken(trx, tokenHash, session.id, session.createdAt);
+    });
+  }
+
+  async findToken(db: Executor, tokenHash: string): Promise<RefreshTokenRow | undefined> {
+    const row = await db
+      .selectFrom('refresh_tokens')
+      .select(['session_id', 'used_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    return row && { sessionId: row.session_id, usedAt: row.used_at === null ? null : toDate(row.used_at) };
+  }
+
+  /**
+   * Reads a session and, on PostgreSQL, locks its row until the transaction ends: refreshes and revocations of one
+   * session run one after the other. (SQLite runs one write transaction at a time anyway.)
+   */
+  async lockSession(trx: Executor, id: string): Promise<Session | undefined> {
+    const row = await trx
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+      .executeTakeFirst();
+    return row && toSession(row);
+  }
+
+  /** False when another request used the token first. */
+  async markTokenUsed(trx: Executor, tokenHash: string, now: Date): Promise<boolean> {
+    const result = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now.toISOString() })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async insertToken(db: Executor, tokenHash: string, sessionId: string, now: Date): Promise<void> {
+    await db
+      .insertInto('refresh_tokens')
+      .values({ token_hash: tokenHash, session_id: sessionId, created_at: now.toISOString() })
+      .execute();
+  }
+
+  async touch(trx: Executor, id: string, now: Date, idleExpiresAt: Date): Promise<void> {
+    await trx
+      .updateTable('sessions')
+      .set({ last_used_at: now.toISOString(), idle_expires_at: idleExpiresAt.toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async usernameOf(userId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirst();
+    return row?.username;
+  }
+
+  async findOfUser(id: string, userId: string): Promise<Session | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toSession(row);
+  }
+
+  async listActive(userId: string, now: Date): Promise<Session[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('idle_expires_at', '>', now.toISOString())
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toSession);
+  }
+
+  /**
+   * Revokes the user's active sessions that match: one (`only`), all but one (`except`), or all. Returns the ids
+   * it revoked, with the time written.
+   */
+  async revoke(
+    db: Executor,
+    filter: { userId: string; only?: string; except?: string },
+    reason: RevocationReason,
+    now: Date,
+  ): Promise<string[]> {
+    const rows = await db
+      .updateTable('sessions')
+      .set({ revoked_at: now.toISOString(), revoked_reason: reason })
+      .where('user_id', '=', filter.userId)
+      .where('revoked_at', 'is', null)
+      .where('idle_expires_at', '>', now.toISOString())
+      .$if(filter.only !== undefined, (query) => query.where('id', '=', filter.only ?? ''))
+      .$if(filter.except !== undefined, (query) => query.where('id', '!=', filter.except ?? ''))
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Sessions revoked after `since`, oldest first. */
+  async revokedSince(since: Date): Promise<Array<{ id: string; revokedAt: Date }>> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['id', 'revoked_at'])
+      .where('revoked_at', '>', since.toISOString())
+      .orderBy('revoked_at')
+      .execute();
+    return rows.map((row) => ({ id: row.id, revokedAt: toDate(row.revoked_at ?? since) }));
+  }
+
+  async countActive(now: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('revoked_at', 'is', null)
+      .where('idle_expires_at', '>', now.toISOString())
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Deletes sessions (and, by cascade, their refresh tokens) revoked or expired before `before`. */
+  async deleteEndedBefore(before: Date): Promise<number> {
+    const cutoff = before.toISOString();
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('revoked_at', '<', cutoff), eb('idle_expires_at', '<', cutoff)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: toDate(row.created_at),
+    lastUsedAt: toDate(row.last_used_at),
+    idleExpiresAt: toDate(row.idle_expires_at),
+    expiresAt: toDate(row.expires_at),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    revokedAt: row.revoked_at === null ? null : toDate(row.revoked_at),
+  };
+}

@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { AccessTokenError } from '@nestjs-microservices/runtime';
+import {
+  type EndedSessionsResponse,
+  ERROR_CODES,
+  type ErrorCode,
+  ERROR_MESSAGES,
+  type RequestMeta,
+  type RevocationsResponse,
+  type RevokedSession,
+  rpcError,
+  type SessionResponse,
+  TOKEN_TYPE,
+  type TokenResponse,
+} from '@nestjs-microservices/shared';
+import { uuidv7 } from 'uuidv7';
+import { AuditLog } from '../audit/audit-log.service';
+import { AuthConfig } from '../config/auth-config';
+import { AccessTokens, type TokenSubject } from '../tokens/access-tokens.service';
+import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import { isActive, type RevocationReason, type Session, toSessionResponse } from './session';
+import { SessionMetrics } from './session.metrics';
+import { type Executor, SessionsRepository } from './sessions.repository';
+
+/** Who a verified access token belongs to, once its session is known to be alive. */
+export interface Principal {
+  userId: string;
+  username: string;
+  sessionId: string;
+}
+
+type Rotation =
+  | { kind: 'rotated'; session: Session; refreshToken: string }
+  | { kind: 'invalid' }
+  | { kind: 'reused'; session: Session };
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly accessTokens: AccessTokens,
+    private readonly audit: AuditLog,
+    private readonly config: AuthConfig,
+    private readonly metrics: SessionMetrics,
+  ) {}
+
+  /** A new session for a user who just proved their password. */
+  async start(user: { id: string; username: string }, meta: RequestMeta, now = new Date()): Promise<TokenResponse> {
+    const { refreshIdleTtlMs, refreshAbsoluteTtlMs } = this.config.tokens;
+    const expiresAt = new Date(now.getTime() + refreshAbsoluteTtlMs);
+    const session: Session = {
+      id: uuidv7(),
+      userId: user.id,
+      createdAt: now,
+      lastUsedAt: now,
+      idleExpiresAt: new Date(Math.min(now.getTime() + refreshIdleTtlMs, expiresAt.getTime())),
+      expiresAt,
+      ip: meta.clientIp ?? null,
+      userAgent: meta.userAgent ?? null,
+      revokedAt: null,
+    };
+    const refresh = newRefreshToken();
+    await this.sessions.create(session, refresh.hash);
+    this.audit.record('session.started', { userId: user.id, sessionId: session.id, clientIp: meta.clientIp });
+    return this.tokens(
+      { userId: user.id, username: user.username, sessionId: session.id },
+      session,
+      refresh.token,
+      now,
+    );
+  }
+
+  /**
+   * Exchanges a refresh token for new tokens, in one transaction holding the session's row: a refresh can never
+   * mint tokens for a session another request has just revoked. A token used within the grace window is honoured
+   * again (parallel refreshes of one client); later, it is taken as stolen and the whole session ends.
+   */
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
+    const now = new Date();
+    const hash = hashRefreshToken(refreshToken);
+    const outcome = await this.sessions.db.transaction().execute((trx) => this.rotate(trx, hash, now));
+    this.metrics.countRefresh(outcome.kind);
+    if (outcome.kind === 'invalid') throw error(ERROR_CODES.INVALID_REFRESH_TOKEN);
+    const { session } = outcome;
+    if (outcome.kind === 'reused') {
+      this.audit.record('refresh_token.reused', {
+        userId: session.userId,
+        sessionId: session.id,
+        clientIp: meta.clientIp,
+      });
+      this.audit.record('session.ended', {
+        userId: session.userId,
+        sessionId: session.id,
+        reason: 'refresh_token_reused',
+      });
+      throw error(ERROR_CODES.REFRESH_TOKEN_REUSED);
+    }
+    const username = await this.sessions.usernameOf(session.userId);
+    if (username === undefined) throw error(ERROR_CODES.INVALID_REFRESH_TOKEN);
+    return this.tokens({ userId: session.userId, username, sessionId: session.id }, session, outcome.refreshToken, now);
+  }
+
+  private async rotate(trx: Executor, hash: string, now: Date): Promise<Rotation> {
+    const found = await this.sessions.findToken(trx, hash);
+    if (!found) return { kind: 'invalid' };
+    const session = await this.sessions.lockSession(trx, found.sessionId);
+    if (!session || !isActive(session, now)) return { kind: 'invalid' };
+    // Read again under the lock: another refresh may have used it meanwhile.
+    const token = await this.sessions.findToken(trx, hash);
+    const usedAt = token?.usedAt ?? null;
+    if (usedAt !== null && now.getTime() - usedAt.getTime() > this.config.tokens.reuseGraceMs) {
+      await this.sessions.revoke(trx, { userId: session.userId, only: session.id }, 'refresh_token_reused', now);
+      return { kind: 'reused', session };
+    }
+    if (usedAt === null) await this.sessions.markTokenUsed(trx, hash, now);
+    const next = newRefreshToken();
+    await this.sessions.insertToken(trx, next.hash, session.id, now);
+    const idleExpiresAt = new Date(
+      Math.min(now.getTime() + this.config.tokens.refreshIdleTtlMs, session.expiresAt.getTime()),
+    );
+    await this.sessions.touch(trx, session.id, now, idleExpiresAt);
+    return { kind: 'rotated', session: { ...session, idleExpiresAt }, refreshToken: next.token };
+  }
+
+  /** Verifies an access token as the gateway does, then checks that its session has not ended. */
+  async authenticate(accessToken: string): Promise<Principal> {
+    let claims;
+    try {
+      claims = await this.accessTokens.verify(accessToken);
+    } catch (cause) {
+      if (cause instanceof AccessTokenError) throw error(cause.code);
+      throw cause;
+    }
+    const session = await this.sessions.findOfUser(claims.sid, claims.sub);
+    if (!session || session.revokedAt !== null) throw error(ERROR_CODES.SESSION_REVOKED);
+    return { userId: claims.sub, username: claims.username, sessionId: claims.sid };
+  }
+
+  async list(accessToken: string): Promise<SessionResponse[]> {
+    const principal = await this.authenticate(accessToken);
+    const sessions = await this.sessions.listActive(principal.userId, new Date());
+    return sessions.map((session) => toSessionResponse(session, principal.sessionId));
+  }
+
+  async logout(accessToken: string, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    const principal = await this.authenticate(accessToken);
+    return this.end(principal, { only: principal.sessionId }, 'logout', meta);
+  }
+
+  async logoutAll(accessToken: string, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    const principal = await this.authenticate(accessToken);
+    return this.end(principal, {}, 'logout_all', meta);
+  }
+
+  /** Ends one of the caller's sessions; someone else's session id is SESSION_NOT_FOUND, like an unknown one. */
+  async endOne(accessToken: string, sessionId: string, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    const principal = await this.authenticate(accessToken);
+    const ended = await this.end(principal, { only: sessionId }, 'ended_by_user', meta);
+    if (ended.revoked.length === 0) throw error(ERROR_CODES.SESSION_NOT_FOUND);
+    return ended;
+  }
+
+  /** For a password change: inside the caller's transaction, so the new hash and the revocations land together. */
+  async endOthers(trx: Executor, principal: Principal, now: Date): Promise<string[]> {
+    return this.sessions.revoke(
+      trx,
+      { userId: principal.userId, except: principal.sessionId },
+      'password_changed',
+      now,
+    );
+  }
+
+  /** What gateways poll: sessions revoked after `since` whose access tokens may still be alive. */
+  async revocations(since: Date | undefined): Promise<RevocationsResponse> {
+    const now = new Date();
+    const horizon = new Date(now.getTime() - this.config.accessTokenHorizonMs);
+    const from = since && since > horizon ? since : horizon;
+    const rows = await this.sessions.revokedSince(from);
+    return {
+      serverTime: now.toISOString(),
+      revoked: rows.map((row) => this.revokedSession(row.id, row.revokedAt)),
+    };
+  }
+
+  revokedSession(sessionId: string, revokedAt: Date): RevokedSession {
+    return { sessionId, until: new Date(revokedAt.getTime() + this.config.accessTokenHorizonMs).toISOString() };
+  }
+
+  private async end(
+    principal: Principal,
+    filter: { only?: string },
+    reason: RevocationReason,
+    meta: RequestMeta,
+  ): Promise<EndedSessionsResponse> {
+    const now = new Date();
+    const ids = await this.sessions.revoke(this.sessions.db, { userId: principal.userId, ...filter }, reason, now);
+    for (const sessionId of ids) {
+      this.audit.record('session.ended', { userId: principal.userId, sessionId, reason, clientIp: meta.clientIp });
+    }
+    return { revoked: ids.map((id) => this.revokedSession(id, now)) };
+  }
+
+  private async tokens(
+    subject: TokenSubject,
+    session: Pick<Session, 'expiresAt' | 'idleExpiresAt'>,
+    refreshToken: string,
+    now: Date,
+  ): Promise<TokenResponse> {
+    const access = await this.accessTokens.issue(subject, session.expiresAt, now);
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt.toISOString(),
+      refreshToken,
+      refreshTokenExpiresAt: session.idleExpiresAt.toISOString(),
+      tokenType: TOKEN_TYPE,
+    };
+  }
+}
+
+function error(code: ErrorCode & keyof typeof ERROR_MESSAGES): RpcException {
+  return new RpcException(rpcError(code, ERROR_MESSAGES[code]));
+}
