@@ -133,16 +133,68 @@ export function expectSignedUp(response: HttpResponse, expectedUsername?: string
   return expectPublicUser(response, response.body, expectedUsername);
 }
 
-/** 200 with `{user: {id, username, createdAt}}`. */
-export function expectLoggedIn(response: HttpResponse, expectedUsername?: string): PublicUser {
-  if (response.status !== 200) fail(response, `expected HTTP 200, got ${response.status}`);
-  if (!isRecord(response.body)) fail(response, 'body is not an object');
-  const keyProblem = sameKeys(response.body, ['user'], ['user']);
-  if (keyProblem) fail(response, `login body: ${keyProblem}`);
-  return expectPublicUser(response, response.body['user'], expectedUsername);
+/** The keys of a refresh answer (`TokenResponse`); a login answer has these and `user`. */
+export const TOKEN_RESPONSE_KEYS = [
+  'accessToken',
+  'accessTokenExpiresAt',
+  'refreshToken',
+  'refreshTokenExpiresAt',
+  'tokenType',
+] as const;
+export const LOGIN_RESPONSE_KEYS = ['user', ...TOKEN_RESPONSE_KEYS] as const;
+
+export interface TokenAnswer {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
+  tokenType: 'Bearer';
 }
 
-/** Throws if any recorded response body contains one of `secrets` or a string starting with `$argon2`. */
+/** A compact JWS: three base64url segments. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** 32 random bytes, base64url without padding. */
+export const REFRESH_TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+/** Checks the token fields of a login or refresh body (exact keys: `keys`); returns them. */
+export function expectTokenFields(response: HttpResponse, keys: readonly string[]): TokenAnswer {
+  if (response.status !== 200) fail(response, `expected HTTP 200, got ${response.status}`);
+  const body = response.body;
+  if (!isRecord(body)) fail(response, 'body is not an object');
+  const keyProblem = sameKeys(body, keys, keys);
+  if (keyProblem) fail(response, `body: ${keyProblem}`);
+  const { accessToken, accessTokenExpiresAt, refreshToken, refreshTokenExpiresAt, tokenType } = body;
+  if (typeof accessToken !== 'string' || !COMPACT_JWS.test(accessToken))
+    fail(response, 'accessToken is not a compact JWS');
+  if (typeof refreshToken !== 'string' || !REFRESH_TOKEN_FORMAT.test(refreshToken))
+    fail(response, 'refreshToken is not 43 base64url characters (32 random bytes)');
+  for (const [name, value] of Object.entries({ accessTokenExpiresAt, refreshTokenExpiresAt })) {
+    if (typeof value !== 'string' || !ISO_8601.test(value) || Number.isNaN(Date.parse(value)))
+      fail(response, `${name} ${JSON.stringify(value)} is not an ISO-8601 date-time`);
+  }
+  if (tokenType !== 'Bearer') fail(response, `tokenType ${JSON.stringify(tokenType)} is not "Bearer"`);
+  return {
+    accessToken,
+    accessTokenExpiresAt: accessTokenExpiresAt as string,
+    refreshToken,
+    refreshTokenExpiresAt: refreshTokenExpiresAt as string,
+    tokenType,
+  };
+}
+
+/**
+ * 200 with `{user: {id, username, createdAt}, accessToken, accessTokenExpiresAt, refreshToken,
+ * refreshTokenExpiresAt, tokenType: "Bearer"}` (exactly these keys). Returns the user.
+ */
+export function expectLoggedIn(response: HttpResponse, expectedUsername?: string): PublicUser {
+  expectTokenFields(response, LOGIN_RESPONSE_KEYS);
+  return expectPublicUser(response, (response.body as Record<string, unknown>)['user'], expectedUsername);
+}
+
+/**
+ * Throws if any recorded response body contains one of `secrets` (passwords, refresh tokens…) or a string
+ * starting with `$argon2`.
+ */
 export function expectNoSecretsIn(responses: readonly HttpResponse[], secrets: Iterable<string>): void {
   const needles = [...new Set(secrets)].filter((secret) => secret.length > 0);
   const leaks: string[] = [];
@@ -152,7 +204,7 @@ export function expectNoSecretsIn(responses: readonly HttpResponse[], secrets: I
     }
     for (const needle of needles) {
       if (response.text.includes(needle)) {
-        leaks.push(`password ${JSON.stringify(needle.slice(0, 40))} in ${describeResponse(response)}`);
+        leaks.push(`secret ${JSON.stringify(needle.slice(0, 12))}… in ${describeResponse(response)}`);
       }
     }
   }

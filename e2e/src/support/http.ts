@@ -1,4 +1,8 @@
 export interface HttpResponse {
+  /** The request that got this response, for checks over `HttpClient.history`. */
+  method: HttpMethod;
+  /** The path as sent (with its query string). */
+  path: string;
   status: number;
   /** The parsed JSON body, or `undefined` when the body is empty or not JSON. */
   body: unknown;
@@ -58,7 +62,15 @@ export class HttpClient {
         parsed = undefined;
       }
     }
-    const result: HttpResponse = { status: response.status, body: parsed, text, headers: response.headers, durationMs };
+    const result: HttpResponse = {
+      method,
+      path,
+      status: response.status,
+      body: parsed,
+      text,
+      headers: response.headers,
+      durationMs,
+    };
     this.history.push(result);
     return result;
   }
@@ -78,10 +90,30 @@ export class HttpClient {
   login(body: unknown, options?: Omit<RequestOptions, 'json'>): Promise<HttpResponse> {
     return this.post('/api/auth/login', body, options);
   }
+
+  /** `POST /api/auth/refresh {refreshToken}` (a public route: no access token). */
+  refresh(refreshToken: unknown, options?: Omit<RequestOptions, 'json'>): Promise<HttpResponse> {
+    return this.post('/api/auth/refresh', { refreshToken }, options);
+  }
+
+  /** `GET /api/auth/me` with `Authorization: Bearer <accessToken>`. */
+  me(accessToken: string, options: Omit<RequestOptions, 'json'> = {}): Promise<HttpResponse> {
+    return this.get('/api/auth/me', withBearer(accessToken, options));
+  }
+
+  /** A request to a protected route with `Authorization: Bearer <accessToken>`. */
+  authed(method: HttpMethod, path: string, accessToken: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.request(method, path, withBearer(accessToken, options));
+  }
+}
+
+/** `Authorization: Bearer <token>` added to the request options. */
+export function withBearer<T extends RequestOptions>(accessToken: string, options: T): T {
+  return { ...options, headers: { ...options.headers, authorization: `Bearer ${accessToken}` } };
 }
 
 /** For error messages: status and (truncated) body of a response. */
 export function describeResponse(response: HttpResponse): string {
   const text = response.text.length > 500 ? `${response.text.slice(0, 500)}…` : response.text;
-  return `HTTP ${response.status} ${text}`;
+  return `${response.method} ${response.path} → HTTP ${response.status} ${text}`;
 }

@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { ownsListeningPort } from './listening-sockets';
@@ -33,7 +42,21 @@ const SCRUBBED_VARIABLES = new Set([
   'TEST_DATABASE_URL',
   'E2E_LOG_LEVEL',
 ]);
-const SCRUBBED_PREFIXES = ['AUTH_', 'DATABASE_', 'ARGON2_', 'HEALTH_', 'RATE_LIMIT_', 'LOGIN_'];
+const SCRUBBED_PREFIXES = [
+  'AUTH_',
+  'DATABASE_',
+  'ARGON2_',
+  'HEALTH_',
+  'RATE_LIMIT_',
+  'LOGIN_',
+  // Token sessions: lifetimes, issuer/audience, signing keys, revocation sync.
+  'TOKEN_',
+  'ACCESS_TOKEN_',
+  'REFRESH_TOKEN_',
+  'SIGNING_KEY',
+  'REVOCATION_',
+  'JWKS_',
+];
 
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -53,6 +76,18 @@ function nextLogFile(suite: string, name: string): string {
   const n = (logCounters.get(key) ?? 0) + 1;
   logCounters.set(key, n);
   return join(LOG_DIR, `${key}-${n}.log`);
+}
+
+/**
+ * The log files of `suite` (every process and restart: `<suite>-<name>-<n>.log`) written since `sinceMs`
+ * (epoch ms), so files of an earlier run with the same names are left out.
+ */
+export function suiteLogFiles(suite: string, sinceMs: number): string[] {
+  if (!existsSync(LOG_DIR)) return [];
+  return readdirSync(LOG_DIR)
+    .filter((name) => name.startsWith(`${suite}-`) && name.endsWith('.log'))
+    .map((name) => join(LOG_DIR, name))
+    .filter((file) => statSync(file).mtimeMs >= sinceMs);
 }
 
 export function tailFile(file: string, lines = LOG_TAIL_LINES): string {
@@ -292,6 +327,69 @@ export class AppProcess {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+}
+
+export interface ScriptRun extends ExitInfo {
+  /** stdout and stderr, interleaved as they arrived. */
+  output: string;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node <script> <args…>` to completion (a command of an app, e.g. `keys:rotate`) with the same
+ * scrubbed environment as the apps; its output also goes to `tmp/e2e-logs/<suite>-<name>-<n>.log`.
+ * Kills it and throws after `timeoutMs`.
+ */
+export async function runNodeScript(options: {
+  suite: string;
+  name: string;
+  script: string;
+  args: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<ScriptRun> {
+  if (!existsSync(options.script)) {
+    throw new Error(`${options.script} does not exist: build the apps first (npm run build)`);
+  }
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = nextLogFile(options.suite, options.name);
+  const child = spawn(process.execPath, [options.script, ...options.args], {
+    cwd: options.cwd,
+    env: childEnvironment(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const childPid = child.pid;
+  if (childPid !== undefined) registerChild(childPid);
+  let stdout = '';
+  let stderr = '';
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    output += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    output += chunk;
+  });
+  const timeoutMs = options.timeoutMs ?? READY_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const exit = await new Promise<ExitInfo>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, signal) => resolve({ code, signal }));
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`node ${options.script} ${options.args.join(' ')} did not exit within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    return { ...exit, output, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+    if (childPid !== undefined) unregisterChild(childPid);
+    writeFileSync(logFile, output);
   }
 }
 

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from './database';
 import { HttpClient } from './http';
 import { getFreePort } from './ports';
-import { APP_LOG_LEVEL, AppProcess, AUTH_MAIN, GATEWAY_MAIN, httpResponseProbe, tcpConnectProbe } from './processes';
+import {
+  APP_LOG_LEVEL,
+  AppProcess,
+  AUTH_MAIN,
+  GATEWAY_MAIN,
+  httpResponseProbe,
+  runNodeScript,
+  type ScriptRun,
+  tcpConnectProbe,
+} from './processes';
 import { describeError } from './util';
 
 export const LOCALHOST = '127.0.0.1';
@@ -91,6 +100,26 @@ export function createGatewayProcess(options: {
       ...options.env,
     },
     ready: { probe: httpResponseProbe(`http://${LOCALHOST}:${options.port}/api/__ready_probe`), port: options.port },
+  });
+}
+
+/**
+ * Runs a command of the auth service (`node dist/apps/auth-microservice/main.js <args…>`, e.g. `keys:rotate`)
+ * with exactly the environment `auth` was started with (database, key settings…) and waits for it to exit.
+ */
+export function runAuthCommand(
+  system: Pick<TestSystem, 'suite' | 'workDir' | 'auth'>,
+  args: readonly string[],
+  timeoutMs = 20_000,
+): Promise<ScriptRun> {
+  return runNodeScript({
+    suite: system.suite,
+    name: `auth-cli-${args.join('-').replace(/[^a-z0-9-]+/gi, '_')}`,
+    script: AUTH_MAIN,
+    args,
+    cwd: system.workDir,
+    env: { ...system.auth.env },
+    timeoutMs,
   });
 }
 
