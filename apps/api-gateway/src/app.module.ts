@@ -18,6 +18,7 @@ export class AppModule {
       imports: [
         TypedConfigModule.forRoot(GatewayConfig, config),
         loggingModule(config, { service: 'gateway', http: true }),
+        // Before AuthModule: its access-token guard must run after the rate limit (global guards run in this order).
         RateLimitModule,
         AuthModule,
         HealthModule,

@@ -1,29 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
-import { AUTH_SERVICE } from '@nestjs-microservices/shared';
-import { GatewayConfig } from '../config/gateway-config';
-import { AuthClient } from './auth.client';
+import { SessionsModule } from '../sessions/sessions.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { AuthClientModule } from './auth-client.module';
 import { AuthController } from './auth.controller';
 
 @Module({
-  imports: [
-    ClientsModule.registerAsync([
-      {
-        name: AUTH_SERVICE,
-        inject: [GatewayConfig],
-        useFactory: (config: GatewayConfig) => ({
-          transport: Transport.TCP,
-          options: {
-            host: config.auth.host,
-            port: config.auth.port,
-            ...(config.auth.tls && { tlsOptions: { ...config.auth.tls, minVersion: 'TLSv1.3' as const } }),
-          },
-        }),
-      },
-    ]),
-  ],
+  imports: [AuthClientModule, TokensModule, SessionsModule],
   controllers: [AuthController],
-  providers: [AuthClient],
-  exports: [AuthClient],
 })
 export class AuthModule {}

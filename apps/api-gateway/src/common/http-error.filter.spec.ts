@@ -11,10 +11,16 @@ import { errorCodes } from 'fastify';
 import { ApiError } from './api-error';
 import { HttpErrorFilter } from './http-error.filter';
 
-/** The two methods of a Fastify reply the filter uses. */
+/** The three methods of a Fastify reply the filter uses. */
 class FakeReply {
   statusCode: number | undefined;
   body: unknown;
+  readonly headers: Record<string, string> = {};
+
+  header(name: string, value: string): this {
+    this.headers[name] = value;
+    return this;
+  }
 
   status(code: number): this {
     this.statusCode = code;
@@ -135,6 +141,37 @@ describe('HttpErrorFilter', () => {
     expect(JSON.stringify(reply.body)).not.toContain('hunter2');
     expect(logged).toHaveBeenCalledWith(exception.stack);
   });
+
+  it.each(['AUTHENTICATION_REQUIRED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'] as const)(
+    'challenges %s with a bare WWW-Authenticate: Bearer (RFC 6750: no usable access token came)',
+    (code) => {
+      const reply = answer(new ApiError(code, ERROR_MESSAGES[code]));
+
+      expect(reply.statusCode).toBe(401);
+      expect(reply.headers).toEqual({ 'www-authenticate': 'Bearer' });
+    },
+  );
+
+  it.each(['INVALID_TOKEN', 'TOKEN_EXPIRED', 'SESSION_REVOKED'] as const)(
+    'challenges %s with WWW-Authenticate: Bearer error="invalid_token" and its message',
+    (code) => {
+      const reply = answer(new ApiError(code, ERROR_MESSAGES[code]));
+
+      expect(reply.statusCode).toBe(401);
+      expect(reply.headers).toEqual({
+        'www-authenticate': `Bearer error="invalid_token", error_description="${ERROR_MESSAGES[code]}"`,
+      });
+      // RFC 6750 §3: the description may hold neither a double quote nor a backslash.
+      expect(ERROR_MESSAGES[code]).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
+    },
+  );
+
+  it.each(['INVALID_CREDENTIALS', 'CURRENT_PASSWORD_INCORRECT', 'AUTH_UNAVAILABLE'] as const)(
+    'sends no challenge with %s (not about a bearer token)',
+    (code) => {
+      expect(answer(new ApiError(code, 'safe message')).headers).toEqual({});
+    },
+  );
 
   it('answers a thrown non-error with 500 and logs it', () => {
     expect(answer('a string').body).toMatchObject({ statusCode: 500, code: 'INTERNAL_ERROR' });

@@ -12,6 +12,22 @@ const MALFORMED_BODY_MESSAGES = new Set(
 );
 
 /**
+ * The `WWW-Authenticate` challenge of each 401 about a token (RFC 6750 §3): a bare `Bearer` when no usable token
+ * came, `error="invalid_token"` when the access token itself was refused.
+ */
+const BEARER_CHALLENGES: Partial<Record<ErrorCode, string>> = {
+  AUTHENTICATION_REQUIRED: 'Bearer',
+  INVALID_REFRESH_TOKEN: 'Bearer',
+  REFRESH_TOKEN_REUSED: 'Bearer',
+  ...Object.fromEntries(
+    (['INVALID_TOKEN', 'TOKEN_EXPIRED', 'SESSION_REVOKED'] as const).map((code) => [
+      code,
+      `Bearer error="invalid_token", error_description="${ERROR_MESSAGES[code]}"`,
+    ]),
+  ),
+};
+
+/**
  * The one place where errors become HTTP answers, all of the shape `{statusCode, code, message, details?}`:
  * API errors (including those that crossed the TCP hop), Nest's HTTP exceptions (unknown route),
  * Fastify's own (body too large, malformed JSON), and anything unexpected (500, logged with its stack).
@@ -26,6 +42,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
+    const challenge = BEARER_CHALLENGES[body.code];
+    if (challenge !== undefined) void reply.header('www-authenticate', challenge);
     void reply.status(body.statusCode).send(body);
   }
 

@@ -64,7 +64,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: G
       origin: config.http.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
       allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER],
-      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
       maxAge: 600,
     });
   }

@@ -41,7 +41,15 @@ describe('setupDocs', () => {
 
   it('documents exactly the API routes, with title, version and the configured body limit', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/auth/jwks',
       '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/logout-all',
+      '/api/auth/me',
+      '/api/auth/password',
+      '/api/auth/refresh',
+      '/api/auth/sessions',
+      '/api/auth/sessions/{id}',
       '/api/auth/signup',
       '/api/health/live',
       '/api/health/ready',

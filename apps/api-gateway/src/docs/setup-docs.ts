@@ -21,7 +21,7 @@ const ERROR_TABLE = ALL_ERROR_CODES.filter((code) => code !== 'UNKNOWN_PATTERN')
 
 const description = (
   bodyLimitBytes: number,
-) => `Sign-up and login. The gateway validates each request against the shared contract and calls the
+) => `Sign-up, login and token sessions. The gateway validates each request against the shared contract and calls the
 auth service over the NestJS TCP transport. Bodies are JSON (\`application/json\`, at most ${bodyLimitBytes} bytes).
 
 Every error has one shape, \`ErrorResponse\`:
@@ -37,6 +37,10 @@ Every error has one shape, \`ErrorResponse\`:
 | ---- | ------ | ---- |
 ${ERROR_TABLE}
 
+Every route needs an access token (\`Authorization: Bearer <accessToken>\` from login or refresh) unless its
+documentation shows no lock: sign-up, login, refresh, the JWKS and the health probes. A 401 about a token carries a
+\`WWW-Authenticate: Bearer\` challenge (RFC 6750).
+
 Every response carries an \`${REQUEST_ID_HEADER}\` header (the caller's, when well-formed, else a new one).`;
 
 /** Builds the OpenAPI document from the controllers' decorators and serves it with Swagger UI. */
@@ -45,7 +49,9 @@ export function setupDocs(app: NestFastifyApplication): OpenAPIObject {
     .setTitle('nestjs-microservices API gateway')
     .setDescription(description(app.get(GatewayConfig).http.bodyLimitBytes))
     .setVersion(API_VERSION)
-    .addTag('auth', 'Sign-up and login')
+    .addTag('auth', 'Sign-up, login, tokens and logout')
+    .addTag('sessions', "The caller's sessions and password")
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token' })
     .addTag('health', 'Liveness and readiness probes (public, never cached)')
     .build();
   // Built at start-up, not on the first request: a broken decorator stops the gateway at once.

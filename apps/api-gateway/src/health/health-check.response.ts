@@ -18,6 +18,15 @@ export class HealthIndicatorState {
   })
   message?: string;
 
+  @ApiPropertyOptional({ description: 'For `signingKeys`: how many keys are loaded', example: 2 })
+  keys?: number;
+
+  @ApiPropertyOptional({
+    description: 'For `revocations`: milliseconds since the revocation list was last synced',
+    example: 420,
+  })
+  lastSyncAgeMs?: number;
+
   @ApiPropertyOptional({
     description: 'For `auth`: the error code of the failed call',
     enum: ALL_ERROR_CODES,

@@ -4,6 +4,10 @@ export const HEALTH_CHECKS = {
   auth: 'auth',
   /** The auth service reached its database (`select 1`). */
   database: 'database',
+  /** At least one of the auth service's public signing keys is loaded: access tokens can be verified. */
+  signingKeys: 'signingKeys',
+  /** The revocation list was synced within REVOCATION_SYNC_STALE_AFTER: revoked sessions are refused. */
+  revocations: 'revocations',
 } as const;
 
 /** Health answers describe the present: no client or proxy may cache them. */

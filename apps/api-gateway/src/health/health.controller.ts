@@ -3,12 +3,15 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableRespo
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { RequestMeta } from '@nestjs-microservices/shared';
 import { ClientMeta } from '../common/request-meta.decorator';
+import { Public } from '../tokens/public.decorator';
 import { AuthHealthIndicator } from './auth-health.indicator';
 import { HealthCheckFilter } from './health-check.filter';
 import { HealthCheckResponse, HealthIndicatorState } from './health-check.response';
 import { READY_EXAMPLE, UNREADY_EXAMPLES } from './health-examples';
+import { TokenHealthIndicator } from './token-health.indicator';
 
 /** Public, never cached (`@HealthCheck`, and `HealthCheckFilter` for the 503). */
+@Public()
 @ApiTags('health')
 @ApiExtraModels(HealthIndicatorState)
 @UseFilters(HealthCheckFilter)
@@ -17,6 +20,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly authHealth: AuthHealthIndicator,
+    private readonly tokenHealth: TokenHealthIndicator,
   ) {}
 
   @Get('live')
@@ -33,13 +37,15 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
-    summary: 'Readiness: the auth service answers and reaches its database',
+    summary: 'Readiness: the auth service answers and reaches its database; access tokens can be judged',
     description:
       'Pings the auth service over the transport (`auth.health`, timeout `HEALTH_TIMEOUT_MS`); the auth ' +
-      'service runs `select 1` on its database. Answers within the timeout even when the auth service hangs.',
+      'service runs `select 1` on its database. Answers within the timeout even when the auth service hangs. ' +
+      'Also down while no signing key is loaded (`signingKeys`) or when the revocation list was last synced ' +
+      'longer than `REVOCATION_SYNC_STALE_AFTER` ago (`revocations`).',
   })
   @ApiOkResponse({
-    description: 'Both checks (`auth`, `database`) are up',
+    description: 'Every check (`auth`, `database`, `signingKeys`, `revocations`) is up',
     type: HealthCheckResponse,
     example: READY_EXAMPLE,
   })
@@ -49,6 +55,6 @@ export class HealthController {
     examples: UNREADY_EXAMPLES,
   })
   ready(@ClientMeta() meta: RequestMeta): Promise<HealthCheckResult> {
-    return this.health.check([() => this.authHealth.check(meta)]);
+    return this.health.check([() => this.authHealth.check(meta), () => this.tokenHealth.check()]);
   }
 }

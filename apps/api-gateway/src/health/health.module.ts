@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AuthModule } from '../auth/auth.module';
+import { AuthClientModule } from '../auth/auth-client.module';
+import { TokensModule } from '../tokens/tokens.module';
 import { AuthHealthIndicator } from './auth-health.indicator';
 import { HealthController } from './health.controller';
+import { TokenHealthIndicator } from './token-health.indicator';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), AuthModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), AuthClientModule, TokensModule],
   controllers: [HealthController],
-  providers: [AuthHealthIndicator],
+  providers: [AuthHealthIndicator, TokenHealthIndicator],
 })
 export class HealthModule {}

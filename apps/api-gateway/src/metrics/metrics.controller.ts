@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { Public } from '../tokens/public.decorator';
 
 /** `GET /metrics` (outside the `/api` prefix, see main.ts): every series in the Prometheus text format. */
+@Public()
 @ApiExcludeController()
 @Controller()
 export class MetricsController {

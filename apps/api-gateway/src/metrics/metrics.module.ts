@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { AuthRpcMetrics } from './auth-rpc.metrics';
 import { HttpMetrics } from './http.metrics';
 import { MetricsController } from './metrics.controller';
+import { RevocationMetrics } from './revocation.metrics';
 
 /**
  * The gateway's metrics, defined here and nowhere else: one registry (with the process's standard
@@ -13,7 +14,12 @@ import { MetricsController } from './metrics.controller';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: Registry, useFactory: () => createMetricsRegistry('gateway') }, HttpMetrics, AuthRpcMetrics],
-  exports: [Registry, HttpMetrics, AuthRpcMetrics],
+  providers: [
+    { provide: Registry, useFactory: () => createMetricsRegistry('gateway') },
+    HttpMetrics,
+    AuthRpcMetrics,
+    RevocationMetrics,
+  ],
+  exports: [Registry, HttpMetrics, AuthRpcMetrics, RevocationMetrics],
 })
 export class MetricsModule {}
