@@ -74,7 +74,7 @@ describe('auth flow (sign-up and login through the gateway)', () => {
       alice = user;
     });
 
-    it('3. logging in with the right password → 200 {user}', async () => {
+    it('3. logging in with the right password → 200 {user, accessToken, refreshToken, …}', async () => {
       const response = await sys().http.login({ username: ALICE, password: ALICE_PASSWORD });
       const user = expectLoggedIn(response, ALICE);
       expect(user).toEqual(aliceUser());

@@ -21,14 +21,20 @@ function at(value: unknown, ...path: string[]): unknown {
 
 /** A route as the document must describe it. `errors`: status → the codes its description must name. */
 interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   /** The request body schema, if the route takes a body. */
   body?: string;
-  /** Success status and its schema. */
-  success: [string, string];
+  /** Success status and its schema: a schema name, `[name]` for an array of it, or null for no content (204). */
+  success: [string, string | [string] | null];
   errors: Record<string, string[]>;
+  /** Needs `Authorization: Bearer <access token>`: the operation names a security requirement. */
+  bearer?: boolean;
 }
+
+/** The 401 codes of every route that needs an access token. */
+const TOKEN_ERRORS = ['AUTHENTICATION_REQUIRED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'SESSION_REVOKED'];
+const UPSTREAM = { '503': ['AUTH_UNAVAILABLE'], '504': ['UPSTREAM_TIMEOUT'] };
 
 /** Every route of the gateway: method, path, request schema (if any), success status and every error status. */
 const ROUTES: RouteDoc[] = [
@@ -59,6 +65,70 @@ const ROUTES: RouteDoc[] = [
       '503': ['AUTH_UNAVAILABLE'],
       '504': ['UPSTREAM_TIMEOUT'],
     },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/refresh',
+    body: 'RefreshDto',
+    success: ['200', 'TokenResponse'],
+    errors: {
+      '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
+      '401': ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'],
+      '413': ['PAYLOAD_TOO_LARGE'],
+      '415': ['UNSUPPORTED_MEDIA_TYPE'],
+      ...UPSTREAM,
+    },
+  },
+  { method: 'get', path: '/api/auth/jwks', success: ['200', 'JwksResponse'], errors: { ...UPSTREAM } },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    success: ['200', 'MeResponse'],
+    errors: { '401': TOKEN_ERRORS },
+    bearer: true,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/sessions',
+    success: ['200', ['SessionResponse']],
+    errors: { '401': TOKEN_ERRORS, ...UPSTREAM },
+    bearer: true,
+  },
+  {
+    method: 'delete',
+    path: '/api/auth/sessions/{id}',
+    success: ['204', null],
+    errors: { '401': TOKEN_ERRORS, '404': ['SESSION_NOT_FOUND'], ...UPSTREAM },
+    bearer: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    success: ['204', null],
+    errors: { '401': TOKEN_ERRORS, ...UPSTREAM },
+    bearer: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout-all',
+    success: ['204', null],
+    errors: { '401': TOKEN_ERRORS, ...UPSTREAM },
+    bearer: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    body: 'ChangePasswordDto',
+    success: ['204', null],
+    errors: {
+      '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
+      '401': TOKEN_ERRORS,
+      '403': ['CURRENT_PASSWORD_INCORRECT'],
+      '413': ['PAYLOAD_TOO_LARGE'],
+      '415': ['UNSUPPORTED_MEDIA_TYPE'],
+      ...UPSTREAM,
+    },
+    bearer: true,
   },
   { method: 'get', path: '/api/health/live', success: ['200', 'HealthCheckResponse'], errors: {} },
   { method: 'get', path: '/api/health/ready', success: ['200', 'HealthCheckResponse'], errors: { '503': [] } },
@@ -137,7 +207,22 @@ describe('OpenAPI document at /api/docs-json', () => {
       expect(isRecord(operation) && 'requestBody' in operation).toBe(false);
     }
     const [status, schema] = route.success;
-    expect(at(operation, 'responses', status, 'content', 'application/json', 'schema')).toEqual(refTo(schema));
+    if (schema === null) {
+      expect(at(operation, 'responses', status, 'description')).toEqual(expect.stringMatching(/\S/));
+      expect(at(operation, 'responses', status, 'content') ?? {}).toEqual({});
+    } else {
+      const expected = typeof schema === 'string' ? refTo(schema) : { type: 'array', items: refTo(schema[0]) };
+      expect(at(operation, 'responses', status, 'content', 'application/json', 'schema')).toEqual(expected);
+    }
+    const security = isRecord(operation) ? operation['security'] : undefined;
+    if (route.bearer) {
+      expect({ route: route.path, security }).toEqual({ route: route.path, security: [expect.any(Object)] });
+    } else {
+      expect({
+        route: route.path,
+        security: Array.isArray(security) ? security.filter((s) => Object.keys(s).length) : [],
+      }).toEqual({ route: route.path, security: [] });
+    }
 
     const responses = at(operation, 'responses') as Json;
     expect(Object.keys(responses)).toEqual(expect.arrayContaining([status, ...Object.keys(route.errors)]));

@@ -5,7 +5,7 @@
  * forged tokens of every kind, and no token or password where it does not belong (bodies, log files).
  */
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { expectError, expectNoSecretsIn, expectValidationError } from './support/contract';
 import { HttpClient, type HttpResponse } from './support/http';
 import {
@@ -21,6 +21,7 @@ import {
   withTamperedSignature,
 } from './support/jwt';
 import { getFreePort } from './support/ports';
+import { readSigningKeys } from './support/signing-keys';
 import { type AppProcess, suiteLogFiles } from './support/processes';
 import {
   expectMe,
@@ -341,6 +342,55 @@ describe('token sessions', () => {
         if (!otherIssuer) throw new Error('the other-issuer gateway did not start');
         expectUnauthorized(await otherIssuer.me(alice.tokens.accessToken), 'INVALID_TOKEN');
         await expectAlive(alice);
+      });
+
+      describe('signed with the real key (read from the database) but with the wrong claims', () => {
+        let realKey: KeyObject | undefined;
+        const signReal = (changes: { header?: JsonObject; payload?: JsonObject; drop?: string[] }): string => {
+          if (!realKey) throw new Error('the signing key was not read');
+          const { header, payload } = decodeJwt(aliceLogin().tokens.accessToken);
+          const claims: JsonObject = { ...payload, ...changes.payload };
+          for (const name of changes.drop ?? []) delete claims[name];
+          return signEdDsa({ ...header, ...changes.header }, claims, realKey);
+        };
+        const now = () => Math.floor(Date.now() / 1000);
+
+        beforeAll(async () => {
+          const kid = aliceLogin().tokens.header.kid;
+          realKey = (await readSigningKeys(sys().database)).find((key) => key.kid === kid)?.privateKey;
+        });
+
+        it('control: the same claims signed again with that key are accepted', async () => {
+          const token = signReal({});
+          expect(verifiesWithJwk(token, foreignKeyPair().jwk)).toBe(false);
+          expectMe(await http().me(token), {
+            id: aliceLogin().user.id,
+            username: 'tok_alice',
+            sessionId: aliceLogin().tokens.claims.sid,
+          });
+        });
+
+        it.each<[string, { header?: JsonObject; payload?: JsonObject; drop?: string[] }, string]>([
+          ['typ: JWT', { header: { typ: 'JWT' } }, 'INVALID_TOKEN'],
+          ['no typ', { header: { typ: undefined } }, 'INVALID_TOKEN'],
+          ['another aud', { payload: { aud: OTHER_AUDIENCE } }, 'INVALID_TOKEN'],
+          ['another iss', { payload: { iss: OTHER_ISSUER } }, 'INVALID_TOKEN'],
+          ['no sid', { drop: ['sid'] }, 'INVALID_TOKEN'],
+          ['no jti', { drop: ['jti'] }, 'INVALID_TOKEN'],
+          ['no exp', { drop: ['exp'] }, 'INVALID_TOKEN'],
+          ['iat 5 minutes in the future', { payload: { iat: 0 } }, 'INVALID_TOKEN'],
+          ['exp 2 minutes ago (beyond the 30 s tolerance)', { payload: { exp: -120 } }, 'TOKEN_EXPIRED'],
+        ])('%s → 401 %s', async (_label, changes, code) => {
+          const payload = { ...changes.payload };
+          if (payload['iat'] === 0) payload['iat'] = now() + 300;
+          if (payload['exp'] === -120) Object.assign(payload, { iat: now() - 1_000, exp: now() - 120 });
+          expectUnauthorized(await http().me(signReal({ ...changes, payload })), code);
+        });
+
+        it('exp 5 s ago is still inside the default 30 s clock tolerance → 200', async () => {
+          const token = signReal({ payload: { iat: now() - 900, exp: now() - 5 } });
+          expect((await http().me(token)).status).toBe(200);
+        });
       });
 
       it('a foreign-signed token with typ JWT or another aud/iss is refused all the same', async () => {
