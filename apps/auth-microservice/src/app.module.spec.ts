@@ -110,7 +110,9 @@ describe('auth microservice over TCP', () => {
   });
 
   it('answers an unknown pattern with UNKNOWN_PATTERN', async () => {
-    await expect(call('auth.logout', {})).resolves.toMatchObject({ err: { status: 404, code: 'UNKNOWN_PATTERN' } });
+    await expect(call('auth.no-such-pattern', {})).resolves.toMatchObject({
+      err: { status: 404, code: 'UNKNOWN_PATTERN' },
+    });
   });
 
   it('answers auth.health with the state of the database', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@nestjs-microservices/runtime';
 import { AuthConfig, authEnvSchema } from './auth-config';
 
+const SECRET = 'a-secret-of-at-least-32-characters!!';
 const load = (env: NodeJS.ProcessEnv) => new AuthConfig(loadConfig(authEnvSchema, env, ''));
 
 describe('AuthConfig / authEnvSchema', () => {
@@ -23,6 +24,16 @@ describe('AuthConfig / authEnvSchema', () => {
       argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 },
       loginThrottle: { threshold: 5, baseDelayMs: 1_000, maxDelayMs: 900_000, accountMaxFailures: 100 },
       metrics: { host: '127.0.0.1', port: 9464 },
+      tokens: {
+        issuer: 'urn:nestjs-microservices:auth',
+        audience: 'urn:nestjs-microservices:api',
+        clockToleranceSeconds: 30,
+        accessTtlMs: 900_000,
+        refreshIdleTtlMs: 14 * 86_400_000,
+        refreshAbsoluteTtlMs: 30 * 86_400_000,
+        reuseGraceMs: 10_000,
+      },
+      signingKeys: { rotationIntervalMs: 30 * 86_400_000, publishLeadMs: 120_000, encryptionSecret: undefined },
     });
   });
 
@@ -47,6 +58,16 @@ describe('AuthConfig / authEnvSchema', () => {
       LOGIN_MAX_FAILURES_PER_HOUR: '20',
       AUTH_METRICS_HOST: ' 0.0.0.0 ',
       AUTH_METRICS_PORT: '9100',
+      TOKEN_ISSUER: 'https://auth.example.com',
+      TOKEN_AUDIENCE: 'https://api.example.com',
+      TOKEN_CLOCK_TOLERANCE: '5s',
+      ACCESS_TOKEN_TTL: '5m',
+      REFRESH_TOKEN_IDLE_TTL: '1d',
+      REFRESH_TOKEN_ABSOLUTE_TTL: '7d',
+      REFRESH_TOKEN_REUSE_GRACE: '0s',
+      SIGNING_KEY_ROTATION_INTERVAL: '90d',
+      SIGNING_KEY_PUBLISH_LEAD: '10m',
+      SIGNING_KEY_ENCRYPTION_SECRET: SECRET,
     });
 
     expect(config).toEqual({
@@ -58,7 +79,40 @@ describe('AuthConfig / authEnvSchema', () => {
       argon2: { memoryKib: 65_536, timeCost: 3, parallelism: 4 },
       loginThrottle: { threshold: 3, baseDelayMs: 500, maxDelayMs: 60_000, accountMaxFailures: 20 },
       metrics: { host: '0.0.0.0', port: 9100 },
+      tokens: {
+        issuer: 'https://auth.example.com',
+        audience: 'https://api.example.com',
+        clockToleranceSeconds: 5,
+        accessTtlMs: 300_000,
+        refreshIdleTtlMs: 86_400_000,
+        refreshAbsoluteTtlMs: 7 * 86_400_000,
+        reuseGraceMs: 0,
+      },
+      signingKeys: { rotationIntervalMs: 90 * 86_400_000, publishLeadMs: 600_000, encryptionSecret: SECRET },
     });
+    expect(config.accessTokenHorizonMs).toBe(305_000);
+  });
+
+  it('requires SIGNING_KEY_ENCRYPTION_SECRET in production, and a long one', () => {
+    expect(() => load({ NODE_ENV: 'production' })).toThrow(/SIGNING_KEY_ENCRYPTION_SECRET.*required in production/);
+    expect(() => load({ SIGNING_KEY_ENCRYPTION_SECRET: 'short' })).toThrow(
+      /SIGNING_KEY_ENCRYPTION_SECRET.*at least 32 characters/,
+    );
+  });
+
+  it('refuses an idle expiry longer than the absolute one, naming it', () => {
+    expect(() => load({ REFRESH_TOKEN_IDLE_TTL: '31d' })).toThrow(
+      /REFRESH_TOKEN_IDLE_TTL.*must not be longer than REFRESH_TOKEN_ABSOLUTE_TTL/,
+    );
+  });
+
+  it.each([
+    ['ACCESS_TOKEN_TTL', '15'],
+    ['ACCESS_TOKEN_TTL', '2d'],
+    ['TOKEN_CLOCK_TOLERANCE', '31s'],
+    ['REFRESH_TOKEN_REUSE_GRACE', '1h'],
+  ])('refuses %s=%p, naming it', (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(new RegExp(name));
   });
 
   it.each(['sqlite::memory:', 'sqlite:/var/lib/auth.sqlite', 'postgresql://h/db', ' sqlite:./x.db '])(

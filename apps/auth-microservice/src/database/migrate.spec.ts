@@ -25,7 +25,12 @@ describe('migrateToLatest (SQLite in memory)', () => {
   });
 
   it('applies every migration once, then nothing on a second run', async () => {
-    await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual(['0001-create-users', '0002-create-login-failures']);
+    await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([
+      '0001-create-users',
+      '0002-create-login-failures',
+      '0003-create-signing-keys',
+      '0004-create-sessions',
+    ]);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);
   });
 

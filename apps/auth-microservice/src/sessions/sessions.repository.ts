@@ -111,6 +111,7 @@ export class SessionsRepository {
       .where('revoked_at', 'is', null)
       .where('idle_expires_at', '>', now.toISOString())
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
       .execute();
     return rows.map(toSession);
   }

@@ -137,15 +137,14 @@ export class SigningKeysService implements OnModuleInit {
 
   /** One load at a time; callers arriving meanwhile share it. */
   private reload(): Promise<void> {
-    this.reloading ??= this.repository
-      .findAll()
-      .then((keys) => {
-        this.keys = keys;
-        this.loadedAt = Date.now();
-      })
-      .finally(() => {
-        this.reloading = undefined;
-      });
+    this.reloading ??= this.load().finally(() => {
+      this.reloading = undefined;
+    });
     return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    this.keys = await this.repository.findAll();
+    this.loadedAt = Date.now();
   }
 }

@@ -14,6 +14,8 @@ import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
 import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { UsersRepository } from './users.repository';
+import { createSessionStack } from '../sessions/sessions.spec-helpers';
+import type { SessionsService } from '../sessions/sessions.service';
 import { UsersService } from './users.service';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -51,12 +53,14 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
     repository = new UsersRepository(db);
     registry = new Registry();
     const audit = new AuditLog(registry);
+    const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
     service = new UsersService(
       repository,
       hasher,
       new AccountMetrics(registry),
       new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig),
       audit,
+      sessions,
     );
   });
 
@@ -113,10 +117,26 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
   });
 
   describe('login', () => {
-    it('answers {user} for the right password, whatever the case of the name', async () => {
+    it('answers {user} and a new session for the right password, whatever the case of the name', async () => {
       const signedUp = await service.signup({ username: 'Alice', password: PASSWORD });
 
-      await expect(service.login({ username: 'alice', password: PASSWORD }, META)).resolves.toEqual({ user: signedUp });
+      const first = await service.login({ username: 'alice', password: PASSWORD }, META);
+      const second = await service.login({ username: 'ALICE', password: PASSWORD }, META);
+
+      expect(first).toEqual({
+        user: signedUp,
+        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        accessTokenExpiresAt: expect.any(String),
+        refreshToken: expect.stringMatching(/^[\w-]{43}$/),
+        refreshTokenExpiresAt: expect.any(String),
+        tokenType: 'Bearer',
+      });
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      const sids = await db.selectFrom('sessions').select(['user_id', 'ip', 'user_agent']).execute();
+      expect(sids).toEqual([
+        { user_id: signedUp.id, ip: META.clientIp, user_agent: null },
+        { user_id: signedUp.id, ip: META.clientIp, user_agent: null },
+      ]);
     });
 
     it('refuses an unknown user with INVALID_CREDENTIALS, after the same argon2 work (dummy verify)', async () => {
@@ -228,6 +248,115 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
   });
 });
 
+describe('UsersService.changePassword (real sessions, argon2 and SQLite in memory)', () => {
+  const hasher = hasherWith(8_192);
+  const NEW_PASSWORD = 'n3w-Pa55word-Qz';
+  let db: Kysely<Database>;
+  let service: UsersService;
+  let sessions: SessionsService;
+
+  beforeAll(() => hasher.onModuleInit());
+
+  beforeEach(async () => {
+    db = openDatabase('sqlite::memory:', 1).db;
+    await migrateToLatest(db, 'sqlite');
+    const registry = new Registry();
+    const audit = new AuditLog(registry);
+    const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
+    sessions = (await createSessionStack(db, throttleConfig, registry, audit)).sessions;
+    service = new UsersService(
+      new UsersRepository(db),
+      hasher,
+      new AccountMetrics(registry),
+      throttle,
+      audit,
+      sessions,
+    );
+    await service.signup({ username: 'carol', password: PASSWORD });
+  });
+
+  afterEach(() => db.destroy());
+
+  const login = (password = PASSWORD) => service.login({ username: 'carol', password }, META);
+
+  it('stores the new hash, ends the other sessions in the same step, and keeps the current one', async () => {
+    const current = await login();
+    const other = await login();
+
+    const answer = await service.changePassword(
+      { accessToken: current.accessToken, currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+      META,
+    );
+
+    const currentSid = (await sessions.authenticate(current.accessToken)).sessionId;
+    expect(answer.revoked).toHaveLength(1);
+    expect(answer.revoked[0]?.sessionId).not.toBe(currentSid);
+    await expect(rpcErrorOf(sessions.authenticate(other.accessToken))).resolves.toMatchObject({
+      code: 'SESSION_REVOKED',
+    });
+    await expect(rpcErrorOf(sessions.refresh(other.refreshToken, META))).resolves.toMatchObject({
+      code: 'INVALID_REFRESH_TOKEN',
+    });
+    await expect(sessions.refresh(current.refreshToken, META)).resolves.toMatchObject({ tokenType: 'Bearer' });
+    await expect(rpcErrorOf(login())).resolves.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(login(NEW_PASSWORD)).resolves.toMatchObject({ user: { username: 'carol' } });
+  });
+
+  it('refuses a wrong current password with CURRENT_PASSWORD_INCORRECT and changes nothing', async () => {
+    const current = await login();
+    const other = await login();
+
+    await expect(
+      rpcErrorOf(
+        service.changePassword(
+          { accessToken: current.accessToken, currentPassword: `${PASSWORD}x`, newPassword: NEW_PASSWORD },
+          META,
+        ),
+      ),
+    ).resolves.toEqual({ status: 403, code: 'CURRENT_PASSWORD_INCORRECT', message: expect.any(String) });
+    await expect(sessions.authenticate(other.accessToken)).resolves.toMatchObject({ username: 'carol' });
+    await expect(login()).resolves.toMatchObject({ user: { username: 'carol' } });
+  });
+
+  it('refuses a new password equal to the current one', async () => {
+    const current = await login();
+    await expect(
+      rpcErrorOf(
+        service.changePassword(
+          { accessToken: current.accessToken, currentPassword: PASSWORD, newPassword: PASSWORD },
+          META,
+        ),
+      ),
+    ).resolves.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'newPassword' }] });
+  });
+
+  it('refuses an access token whose session has ended', async () => {
+    const current = await login();
+    await sessions.logout(current.accessToken, META);
+    await expect(
+      rpcErrorOf(
+        service.changePassword(
+          { accessToken: current.accessToken, currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+          META,
+        ),
+      ),
+    ).resolves.toMatchObject({ code: 'SESSION_REVOKED' });
+  });
+
+  it('throttles guessing of the current password like logins', async () => {
+    const current = await login();
+    const guess = () =>
+      rpcErrorOf(
+        service.changePassword(
+          { accessToken: current.accessToken, currentPassword: 'guess-guess-1', newPassword: NEW_PASSWORD },
+          META,
+        ),
+      );
+    for (let i = 0; i < 3; i += 1) await expect(guess()).resolves.toMatchObject({ code: 'CURRENT_PASSWORD_INCORRECT' });
+    await expect(guess()).resolves.toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+  });
+});
+
 describe('UsersService login throttling (real repository and counters on SQLite in memory)', () => {
   const hasher = hasherWith(8_192);
   let db: Kysely<Database>;
@@ -241,7 +370,15 @@ describe('UsersService login throttling (real repository and counters on SQLite 
     const registry = new Registry();
     const audit = new AuditLog(registry);
     const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
-    service = new UsersService(new UsersRepository(db), hasher, new AccountMetrics(registry), throttle, audit);
+    const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
+    service = new UsersService(
+      new UsersRepository(db),
+      hasher,
+      new AccountMetrics(registry),
+      throttle,
+      audit,
+      sessions,
+    );
     await service.signup({ username: 'victim', password: PASSWORD });
   });
 

@@ -1,0 +1,179 @@
+import { RpcException } from '@nestjs/microservices';
+import type { RequestMeta } from '@nestjs-microservices/shared';
+import type { Kysely } from 'kysely';
+import { Registry } from 'prom-client';
+import { uuidv7 } from 'uuidv7';
+import { AuditLog } from '../audit/audit-log.service';
+import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import type { Database } from '../database/database.types';
+import { migrateToLatest } from '../database/migrate';
+import { openDatabase } from '../database/open-database';
+import { hashRefreshToken } from './refresh-token';
+import type { SessionsService } from './sessions.service';
+import { createSessionStack } from './sessions.spec-helpers';
+
+const META: RequestMeta = { requestId: 'spec', clientIp: '192.0.2.7', userAgent: 'jest' };
+
+async function rpcErrorOf(promise: Promise<unknown>): Promise<unknown> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof RpcException)) throw new Error(`expected an RpcException, got ${String(error)}`);
+  return error.getError();
+}
+
+describe('SessionsService (real keys, tokens and repository on SQLite in memory)', () => {
+  let db: Kysely<Database>;
+  let sessions: SessionsService;
+  let registry: Registry;
+
+  async function setUp(env: Record<string, string> = {}): Promise<void> {
+    db = openDatabase('sqlite::memory:', 1).db;
+    await migrateToLatest(db, 'sqlite');
+    registry = new Registry();
+    const config = new AuthConfig(authEnvSchema.parse(env));
+    sessions = (await createSessionStack(db, config, registry, new AuditLog(registry))).sessions;
+  }
+
+  async function user(username: string): Promise<{ id: string; username: string }> {
+    const id = uuidv7();
+    const now = new Date().toISOString();
+    await db
+      .insertInto('users')
+      .values({ id, username, username_normalized: username, password_hash: 'x', created_at: now, updated_at: now })
+      .execute();
+    return { id, username };
+  }
+
+  afterEach(() => db.destroy());
+
+  describe('with the default settings', () => {
+    beforeEach(() => setUp());
+
+    it('stores only the SHA-256 of a refresh token, bound to its session', async () => {
+      const tokens = await sessions.start(await user('alice'), META);
+      const rows = await db.selectFrom('refresh_tokens').selectAll().execute();
+      expect(rows).toEqual([expect.objectContaining({ token_hash: hashRefreshToken(tokens.refreshToken) })]);
+      expect(JSON.stringify(rows)).not.toContain(tokens.refreshToken);
+    });
+
+    it('rotates: new tokens for the same session, and the idle expiry moves', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      const sid = (await sessions.authenticate(first.accessToken)).sessionId;
+      const second = await sessions.refresh(first.refreshToken, META);
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      expect(second.accessToken).not.toBe(first.accessToken);
+      await expect(sessions.authenticate(second.accessToken)).resolves.toEqual({
+        userId: expect.any(String),
+        username: 'alice',
+        sessionId: sid,
+      });
+      expect(Date.parse(second.refreshTokenExpiresAt)).toBeGreaterThanOrEqual(Date.parse(first.refreshTokenExpiresAt));
+    });
+
+    it('answers INVALID_REFRESH_TOKEN for a token it never issued', async () => {
+      await expect(rpcErrorOf(sessions.refresh('not-a-token-we-issued', META))).resolves.toMatchObject({
+        status: 401,
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+    });
+
+    it('honours 10 parallel refreshes of one token within the grace window, and keeps the session', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      const results = await Promise.all(Array.from({ length: 10 }, () => sessions.refresh(first.refreshToken, META)));
+      expect(new Set(results.map((result) => result.refreshToken)).size).toBe(10);
+      for (const result of results) {
+        await expect(sessions.authenticate(result.accessToken)).resolves.toMatchObject({ username: 'alice' });
+      }
+      await expect(sessions.list(first.accessToken)).resolves.toHaveLength(1);
+    });
+
+    it('never lets one user list or end the sessions of another', async () => {
+      const alice = await sessions.start(await user('alice'), META);
+      const bob = await sessions.start(await user('bob'), META);
+      const bobSid = (await sessions.authenticate(bob.accessToken)).sessionId;
+
+      const listed = await sessions.list(alice.accessToken);
+      expect(listed.map((session) => session.id)).not.toContain(bobSid);
+      await expect(rpcErrorOf(sessions.endOne(alice.accessToken, bobSid, META))).resolves.toMatchObject({
+        status: 404,
+        code: 'SESSION_NOT_FOUND',
+      });
+      await expect(sessions.authenticate(bob.accessToken)).resolves.toMatchObject({ username: 'bob' });
+    });
+
+    it('lists active sessions with the current one marked, and logout-all ends them all', async () => {
+      const alice = await user('alice');
+      const a = await sessions.start(alice, META);
+      const b = await sessions.start(alice, { requestId: 'x' });
+      const listed = await sessions.list(a.accessToken);
+      expect(listed).toEqual([
+        expect.objectContaining({ ip: null, userAgent: null, current: false }),
+        expect.objectContaining({ ip: '192.0.2.7', userAgent: 'jest', current: true }),
+      ]);
+      const ended = await sessions.logoutAll(b.accessToken, META);
+      expect(ended.revoked.map((entry) => entry.sessionId).sort()).toEqual(listed.map((entry) => entry.id).sort());
+      await expect(rpcErrorOf(sessions.list(a.accessToken))).resolves.toMatchObject({ code: 'SESSION_REVOKED' });
+    });
+
+    it('feeds revocations: everything within the horizon without `since`, only newer ones with it', async () => {
+      const alice = await user('alice');
+      const a = await sessions.start(alice, META);
+      const b = await sessions.start(alice, META);
+      const before = await sessions.revocations(undefined);
+      expect(before.revoked).toEqual([]);
+
+      const ended = await sessions.logout(a.accessToken, META);
+      const all = await sessions.revocations(undefined);
+      expect(all.revoked).toEqual(ended.revoked);
+      expect(Date.parse(all.revoked[0]?.until ?? '')).toBeGreaterThan(Date.now() + 15 * 60_000);
+      await expect(sessions.revocations(new Date(all.serverTime))).resolves.toMatchObject({ revoked: [] });
+
+      await sessions.logout(b.accessToken, META);
+      const newer = await sessions.revocations(new Date(all.serverTime));
+      expect(newer.revoked.map((entry) => entry.sessionId)).toEqual([
+        (await db.selectFrom('sessions').select('id').where('revoked_reason', '=', 'logout').execute())
+          .map((row) => row.id)
+          .find((id) => id !== ended.revoked[0]?.sessionId),
+      ]);
+    });
+  });
+
+  describe('with no reuse grace', () => {
+    beforeEach(() => setUp({ REFRESH_TOKEN_REUSE_GRACE: '0s' }));
+
+    it('takes a used token coming back as theft: REFRESH_TOKEN_REUSED, and the whole session ends', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      const second = await sessions.refresh(first.refreshToken, META);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+
+      await expect(rpcErrorOf(sessions.refresh(first.refreshToken, META))).resolves.toMatchObject({
+        status: 401,
+        code: 'REFRESH_TOKEN_REUSED',
+      });
+      await expect(rpcErrorOf(sessions.refresh(second.refreshToken, META))).resolves.toMatchObject({
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+      await expect(rpcErrorOf(sessions.authenticate(second.accessToken))).resolves.toMatchObject({
+        code: 'SESSION_REVOKED',
+      });
+      expect(await registry.getSingleMetricAsString('auth_token_refreshes_total')).toContain(
+        'auth_token_refreshes_total{outcome="reused"} 1',
+      );
+    });
+  });
+
+  describe('with short lifetimes', () => {
+    beforeEach(() => setUp({ REFRESH_TOKEN_IDLE_TTL: '1s', REFRESH_TOKEN_ABSOLUTE_TTL: '1s', ACCESS_TOKEN_TTL: '1h' }));
+
+    it('caps the access token at the absolute expiry, and refuses a refresh after the idle expiry', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      expect(Date.parse(first.accessTokenExpiresAt)).toBeLessThanOrEqual(Date.now() + 1_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await expect(rpcErrorOf(sessions.refresh(first.refreshToken, META))).resolves.toMatchObject({
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import { createPublicKey, sign, verify } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import type { Database } from '../database/database.types';
+import { migrateToLatest } from '../database/migrate';
+import { openDatabase } from '../database/open-database';
+import { KeyEncryptionError } from './key-encryption';
+import { SigningKeysRepository } from './signing-keys.repository';
+import { SigningKeysService } from './signing-keys.service';
+
+const SECRET = 'correct-horse-battery-staple-0123456789';
+
+describe('SigningKeysService (SQLite in memory)', () => {
+  let db: Kysely<Database>;
+
+  beforeEach(async () => {
+    db = openDatabase('sqlite::memory:', 1).db;
+    await migrateToLatest(db, 'sqlite');
+  });
+
+  afterEach(() => db.destroy());
+
+  const serviceWith = (env: Record<string, string> = {}) =>
+    new SigningKeysService(new SigningKeysRepository(db), new AuthConfig(authEnvSchema.parse(env)));
+
+  it('creates one active key at first start, and a second instance uses it', async () => {
+    const first = serviceWith();
+    await first.onModuleInit();
+    const second = serviceWith();
+    await second.onModuleInit();
+
+    const [a, b] = await Promise.all([first.signingKey(), second.signingKey()]);
+    expect(a.kid).toBe(b.kid);
+    expect((await first.jwks()).keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: a.kid, alg: 'EdDSA', use: 'sig' },
+    ]);
+  });
+
+  it('publishes the key it signs with: the JWK verifies what the private key signed', async () => {
+    const service = serviceWith();
+    await service.onModuleInit();
+    const { kid, privateKeyPem } = await service.signingKey();
+    const jwk = (await service.jwks()).keys.find((candidate) => candidate.kid === kid);
+    const data = Buffer.from('header.payload');
+    const signature = sign(null, data, privateKeyPem);
+    expect(verify(null, data, createPublicKey({ key: { ...jwk }, format: 'jwk' }), signature)).toBe(true);
+  });
+
+  it('rotates: the new key is published at once but signs only after the publish lead', async () => {
+    const service = serviceWith({ SIGNING_KEY_PUBLISH_LEAD: '1m' });
+    await service.onModuleInit();
+    const before = await service.signingKey();
+    const now = new Date();
+    const next = await service.rotate(now);
+
+    expect((await service.jwks(now)).keys.map((jwk) => jwk.kid)).toEqual([next.kid, before.kid]);
+    await expect(service.signingKey(now)).resolves.toMatchObject({ kid: before.kid });
+    await expect(service.signingKey(new Date(now.getTime() + 60_000))).resolves.toMatchObject({ kid: next.kid });
+    await expect(service.publicKey(before.kid, new Date(now.getTime() + 60_000))).resolves.toContain('PUBLIC KEY');
+  });
+
+  it('adds one key when two instances rotate at the same moment', async () => {
+    const [a, b] = [serviceWith(), serviceWith()];
+    await a.onModuleInit();
+    await b.onModuleInit();
+    const [ka, kb] = await Promise.all([a.rotate(), b.rotate()]);
+    expect(ka.generation).toBe(kb.generation);
+    await expect(db.selectFrom('signing_keys').select('kid').execute()).resolves.toHaveLength(2);
+  });
+
+  it('rotates on its own once the interval has passed', async () => {
+    const service = serviceWith({ SIGNING_KEY_ROTATION_INTERVAL: '1h' });
+    await service.onModuleInit();
+    await service.maintain();
+    await expect(db.selectFrom('signing_keys').select('kid').execute()).resolves.toHaveLength(1);
+    await service.maintain(new Date(Date.now() + 3_600_000));
+    await expect(db.selectFrom('signing_keys').select('kid').execute()).resolves.toHaveLength(2);
+  });
+
+  describe('encryption at rest', () => {
+    it('stores the private key encrypted when a secret is set, and signs with it', async () => {
+      const service = serviceWith({ SIGNING_KEY_ENCRYPTION_SECRET: SECRET });
+      await service.onModuleInit();
+      const stored = await db.selectFrom('signing_keys').select('private_key').executeTakeFirstOrThrow();
+      expect(stored.private_key).toMatch(/^aes-256-gcm:v1:/);
+      expect(stored.private_key).not.toContain('PRIVATE KEY');
+      await expect(service.signingKey()).resolves.toMatchObject({
+        privateKeyPem: expect.stringContaining('PRIVATE KEY'),
+      });
+    });
+
+    it('encrypts keys stored in clear once a secret is configured', async () => {
+      await serviceWith().onModuleInit();
+      await serviceWith({ SIGNING_KEY_ENCRYPTION_SECRET: SECRET }).onModuleInit();
+      const stored = await db.selectFrom('signing_keys').select('private_key').executeTakeFirstOrThrow();
+      expect(stored.private_key).toMatch(/^aes-256-gcm:v1:/);
+    });
+
+    it.each([
+      ['no secret', {}, /encrypted, but SIGNING_KEY_ENCRYPTION_SECRET is not set/],
+      ['another secret', { SIGNING_KEY_ENCRYPTION_SECRET: `${SECRET}-other` }, /does not decrypt/],
+    ])('refuses to start with %s, naming the setting', async (_label, env, message) => {
+      await serviceWith({ SIGNING_KEY_ENCRYPTION_SECRET: SECRET }).onModuleInit();
+      const error: unknown = await serviceWith(env)
+        .onModuleInit()
+        .catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(KeyEncryptionError);
+      expect(String(error)).toMatch(message);
+    });
+  });
+});
