@@ -24,6 +24,7 @@ import { getFreePort } from './support/ports';
 import { readSigningKeys } from './support/signing-keys';
 import { type AppProcess, suiteLogFiles } from './support/processes';
 import {
+  expectLogin,
   expectMe,
   expectNoContent,
   expectRefreshed,
@@ -171,7 +172,8 @@ describe('token sessions', () => {
     it('each login is a new session: a new sid, jti, access and refresh token', async () => {
       const first = aliceLogin();
       const second = await login(http(), 'tok_alice', PASSWORD);
-      const third = await login(http(), 'TOK_Alice', PASSWORD);
+      // Any letter case of the name logs in to the same user (the stored spelling comes back).
+      const third = expectLogin(await http().login({ username: 'TOK_Alice', password: PASSWORD }), 'tok_alice');
       const all = [first, second, third];
       expect(new Set(all.map((r) => r.tokens.claims.sid)).size).toBe(3);
       expect(new Set(all.map((r) => r.tokens.claims.jti)).size).toBe(3);
@@ -380,7 +382,7 @@ describe('token sessions', () => {
           ['no exp', { drop: ['exp'] }, 'INVALID_TOKEN'],
           ['iat 5 minutes in the future', { payload: { iat: 0 } }, 'INVALID_TOKEN'],
           ['exp 2 minutes ago (beyond the 30 s tolerance)', { payload: { exp: -120 } }, 'TOKEN_EXPIRED'],
-        ])('%s → 401 %s', async (_label, changes, code) => {
+        ])('%s → 401', async (_label, changes, code) => {
           const payload = { ...changes.payload };
           if (payload['iat'] === 0) payload['iat'] = now() + 300;
           if (payload['exp'] === -120) Object.assign(payload, { iat: now() - 1_000, exp: now() - 120 });
@@ -716,7 +718,10 @@ describe('token sessions', () => {
       const [c, o] = both();
       expectValidationError(await change(c.tokens, { currentPassword: PASSWORD, newPassword }), ['newPassword']);
       await expectAlive(o);
-      expectError(await http().login({ username: USER, password: newPassword }), 401, 'INVALID_CREDENTIALS');
+      // (A password over 128 characters is refused by the login's own validation.)
+      const attempt = await http().login({ username: USER, password: newPassword });
+      if (newPassword.length <= 128) expectError(attempt, 401, 'INVALID_CREDENTIALS');
+      else expectValidationError(attempt, ['password']);
     });
 
     it('a missing field → 400 VALIDATION_FAILED', async () => {
