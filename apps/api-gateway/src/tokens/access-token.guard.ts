@@ -7,9 +7,7 @@ import type { AuthenticatedRequest } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 import { RevocationList } from './revocation-list';
 import { SigningKeysService } from './signing-keys.service';
-
-/** Injection token of the gateway's `VerifyAccessToken` (keys from `SigningKeysService`). */
-export const VERIFY_ACCESS_TOKEN = Symbol('VERIFY_ACCESS_TOKEN');
+import { VERIFY_ACCESS_TOKEN } from './verify-access-token';
 
 /** `Bearer <token>`, the scheme in any letter case (RFC 9110 §11.1). */
 const BEARER = /^bearer +(\S+) *$/i;

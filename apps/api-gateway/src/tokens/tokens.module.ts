@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { createAccessTokenVerifier, type VerifyAccessToken } from '@nestjs-microservices/runtime';
 import { AuthClientModule } from '../auth/auth-client.module';
 import { GatewayConfig } from '../config/gateway-config';
-import { AccessTokenGuard, VERIFY_ACCESS_TOKEN } from './access-token.guard';
+import { AccessTokenGuard } from './access-token.guard';
 import { RevocationList } from './revocation-list';
 import { RevocationSyncService } from './revocation-sync.service';
 import { SigningKeysService } from './signing-keys.service';
+import { gatewayTokenVerifier, VERIFY_ACCESS_TOKEN } from './verify-access-token';
 
 /**
  * Access tokens: the signing keys, the revocation list and its sync, and the global guard that makes every
@@ -19,18 +19,7 @@ import { SigningKeysService } from './signing-keys.service';
     SigningKeysService,
     RevocationList,
     RevocationSyncService,
-    {
-      provide: VERIFY_ACCESS_TOKEN,
-      inject: [GatewayConfig, SigningKeysService],
-      useFactory: (config: GatewayConfig, keys: SigningKeysService): VerifyAccessToken =>
-        createAccessTokenVerifier({
-          issuer: config.tokens.issuer,
-          audience: config.tokens.audience,
-          clockToleranceSeconds: config.tokens.clockToleranceSeconds,
-          cacheSize: config.tokens.verifiedCacheSize,
-          resolveKey: (kid) => keys.resolveKey(kid),
-        }),
-    },
+    { provide: VERIFY_ACCESS_TOKEN, inject: [GatewayConfig, SigningKeysService], useFactory: gatewayTokenVerifier },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
   exports: [SigningKeysService, RevocationList, RevocationSyncService],

@@ -1,0 +1,17 @@
+import { createAccessTokenVerifier, type VerifyAccessToken } from '@nestjs-microservices/runtime';
+import type { GatewayConfig } from '../config/gateway-config';
+import type { SigningKeysService } from './signing-keys.service';
+
+/** Injection token of the gateway's `VerifyAccessToken`. */
+export const VERIFY_ACCESS_TOKEN = Symbol('VERIFY_ACCESS_TOKEN');
+
+/** The shared verifier, with this gateway's issuer, audience and tolerance, and the keys of `auth.jwks`. */
+export function gatewayTokenVerifier(config: GatewayConfig, keys: SigningKeysService): VerifyAccessToken {
+  return createAccessTokenVerifier({
+    issuer: config.tokens.issuer,
+    audience: config.tokens.audience,
+    clockToleranceSeconds: config.tokens.clockToleranceSeconds,
+    cacheSize: config.tokens.verifiedCacheSize,
+    resolveKey: (kid) => keys.resolveKey(kid),
+  });
+}
