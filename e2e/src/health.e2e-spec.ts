@@ -65,14 +65,18 @@ describe('health routes', () => {
     expect(healthBody(await live(), 200)).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
   });
 
-  it('ready: 200 with the auth service and its database up', async () => {
+  it('ready: 200 with the auth service and its database up, signing keys loaded, revocations in sync', async () => {
     const body = healthBody(await ready(), 200);
 
     expect(body).toMatchObject({ status: 'ok', error: {} });
     expect(body.details).toEqual({
       auth: { status: 'up', durationMs: expect.any(Number) },
       database: { status: 'up', durationMs: expect.any(Number) },
+      signingKeys: { status: 'up', keys: 1 },
+      revocations: { status: 'up', lastSyncAgeMs: expect.any(Number) },
     });
+    // REVOCATION_SYNC_INTERVAL is 1 s by default: the last sync is recent.
+    expect((body.details['revocations'] as unknown as { lastSyncAgeMs: number }).lastSyncAgeMs).toBeLessThan(5_000);
     expect(body.info).toEqual(body.details);
   });
 

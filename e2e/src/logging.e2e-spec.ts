@@ -1,6 +1,7 @@
 /**
  * Structured logs across the hop: one request id in both services' JSON lines, and no secret in any line.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { expectLoggedIn, expectSignedUp } from './support/contract';
 import { startSystem, type TestSystem } from './support/system';
@@ -36,7 +37,12 @@ describe('structured logs', () => {
   };
 
   beforeAll(async () => {
-    system = await startSystem({ suite: 'logging', authEnv: VERBOSE, gatewayEnv: VERBOSE });
+    // Production refuses to store signing keys unencrypted: it needs a key-encryption secret.
+    system = await startSystem({
+      suite: 'logging',
+      authEnv: { ...VERBOSE, SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(48).toString('base64') },
+      gatewayEnv: VERBOSE,
+    });
   });
 
   afterAll(async () => {

@@ -79,7 +79,8 @@ const ROUTES: RouteDoc[] = [
       ...UPSTREAM,
     },
   },
-  { method: 'get', path: '/api/auth/jwks', success: ['200', 'JwksResponse'], errors: { ...UPSTREAM } },
+  // Served from the gateway's copy of the keys: 503 only when it has none and cannot fetch them.
+  { method: 'get', path: '/api/auth/jwks', success: ['200', 'JwksResponse'], errors: { '503': ['AUTH_UNAVAILABLE'] } },
   {
     method: 'get',
     path: '/api/auth/me',
