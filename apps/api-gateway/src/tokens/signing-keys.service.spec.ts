@@ -14,8 +14,8 @@ const jwksOf = (...keys: TestSigningKey[]): JwksResponse => ({ keys: keys.map((k
 /** A promise settled from outside, to hold a fetch in flight. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((settle) => {
-    resolve = settle;
+  const promise = new Promise<T>((_resolve) => {
+    resolve = _resolve;
   });
   return { promise, resolve };
 }
