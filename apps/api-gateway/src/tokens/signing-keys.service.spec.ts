@@ -65,9 +65,18 @@ describe('SigningKeysService', () => {
     expect(service.size).toBe(0);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('without signing keys'));
 
-    await jest.advanceTimersByTimeAsync(60_000);
+    // Without keys it retries every cooldown (5 s), not every refresh interval (60 s).
+    jwks.mockRejectedValueOnce(unavailable());
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(service.size).toBe(0);
+    await jest.advanceTimersByTimeAsync(5_000);
     expect(service.size).toBe(1);
-    expect(jwks).toHaveBeenCalledTimes(2);
+    expect(jwks).toHaveBeenCalledTimes(3);
+    // Then every refresh interval again.
+    await jest.advanceTimersByTimeAsync(55_000);
+    expect(jwks).toHaveBeenCalledTimes(3);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(jwks).toHaveBeenCalledTimes(4);
   });
 
   it('refreshes every JWKS_REFRESH_INTERVAL, drops keys no longer published, and stops on shutdown', async () => {
@@ -216,7 +225,7 @@ describe('SigningKeysService', () => {
 
     await create().onApplicationBootstrap();
 
-    expect(setIntervalSpy).toHaveBeenCalledWith(expect.any(Function), 60_000);
+    expect(setIntervalSpy).toHaveBeenCalledWith(expect.any(Function), 5_000);
     expect(unref).toHaveBeenCalled();
   });
 });

@@ -15,9 +15,10 @@ import { GatewayConfig } from '../config/gateway-config';
 
 /**
  * The auth service's public signing keys (`auth.jwks`), by `kid`, as the PEM the verifier takes. Fetched at
- * start-up (the gateway starts without them when the auth service is down), again every JWKS_REFRESH_INTERVAL,
- * and on a token with an unknown `kid` at most once per JWKS_REFETCH_COOLDOWN, so made-up `kid`s cannot turn
- * into a flood of calls. A failed fetch keeps the keys already known.
+ * start-up (the gateway starts without them when the auth service is down, and retries every
+ * JWKS_REFETCH_COOLDOWN until it has some), again every JWKS_REFRESH_INTERVAL, and on a token with an unknown
+ * `kid` at most once per JWKS_REFETCH_COOLDOWN, so made-up `kid`s cannot turn into a flood of calls. A failed
+ * fetch keeps the keys already known.
  */
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -46,7 +47,9 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh();
     if (this.size === 0) this.logger.warn('Started without signing keys: protected routes answer 503 until fetched');
-    this.timer ??= setInterval(() => void this.refresh(), this.refreshIntervalMs);
+    // Ticks every cooldown: a gateway without keys (started before the auth service) must not stay unready
+    // for a whole refresh interval after the auth service is back.
+    this.timer ??= setInterval(() => this.tick(), Math.min(this.refreshIntervalMs, this.cooldownMs));
     this.timer.unref();
   }
 
@@ -93,6 +96,10 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  private tick(): void {
+    if (this.size === 0 || Date.now() - this.lastFetchStartedMs >= this.refreshIntervalMs) void this.refresh();
   }
 
   private refetchUnlessCoolingDown(): Promise<void> {
