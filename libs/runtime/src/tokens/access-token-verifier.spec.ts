@@ -104,4 +104,19 @@ describe('createAccessTokenVerifier', () => {
     expect(resolveKey).toHaveBeenCalledTimes(1);
     await expect(failure(verify(`${valid.slice(0, -4)}AAAA`))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
   });
+
+  it('with a cache, does not remember a failed key lookup: the key may be there on the next try', async () => {
+    let known = false;
+    const verify = createAccessTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockToleranceSeconds: 30,
+      resolveKey: () => Promise.resolve(known ? pem(ours.publicKey) : undefined),
+      cacheSize: 10,
+    });
+    const valid = token();
+    await expect(failure(verify(valid))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
+    known = true;
+    await expect(verify(valid)).resolves.toMatchObject({ sub: 'user-1' });
+  });
 });

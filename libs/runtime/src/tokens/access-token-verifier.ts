@@ -51,7 +51,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     allowedAud: options.audience,
     requiredClaims: [...ACCESS_TOKEN_CLAIMS],
     clockTolerance: toleranceMs,
-    ...(options.cacheSize > 0 && { cache: options.cacheSize, cacheTTL: Infinity }),
+    ...(options.cacheSize > 0 && {
+      cache: options.cacheSize,
+      cacheTTL: Infinity,
+      // fast-jwt keeps a failure until now + tolerance + this. A failed key lookup (an unknown kid, the auth service
+      // unreachable) must not stick to the token: expire it at once. Other failures are final for that token anyway.
+      errorCacheTTL: (error: TokenError) => (error.code === TokenError.codes.keyFetchingError ? -toleranceMs - 1 : -1),
+    }),
     key: async ({ header }: { header: { kid?: unknown } }): Promise<string> => {
       if (typeof header.kid !== 'string' || header.kid.length === 0) {
         throw new AccessTokenError('INVALID_TOKEN', 'no kid in the header');
