@@ -29,6 +29,11 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   private document: JwksResponse = { keys: [] };
   private inFlight: Promise<void> | undefined;
   private lastFetchStartedMs = Number.NEGATIVE_INFINITY;
+  /**
+   * The cooldown runs from the last refetch caused by a token, or the last failed fetch: a scheduled fetch that
+   * succeeded just before must not block the refetch for a key published since.
+   */
+  private cooldownFromMs = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -104,7 +109,8 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
 
   private refetchUnlessCoolingDown(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    if (Date.now() - this.lastFetchStartedMs < this.cooldownMs) return Promise.resolve();
+    if (Date.now() - this.cooldownFromMs < this.cooldownMs) return Promise.resolve();
+    this.cooldownFromMs = Date.now();
     return this.refresh();
   }
 
@@ -117,6 +123,7 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
     try {
       this.replaceWith(await this.auth.jwks(backgroundMeta('jwks')));
     } catch (error) {
+      this.cooldownFromMs = Date.now();
       this.logger.warn(
         `Could not fetch the signing keys; keeping the ${this.size} known (${error instanceof Error ? error.message : String(error)})`,
       );
