@@ -27,6 +27,8 @@ describe('rate limits at the gateway', () => {
     RATE_LIMIT_SIGNUP_TTL_MS: String(TTL_MS),
     RATE_LIMIT_LOGIN_LIMIT: String(LIMIT),
     RATE_LIMIT_LOGIN_TTL_MS: String(TTL_MS),
+    RATE_LIMIT_REFRESH_LIMIT: String(LIMIT),
+    RATE_LIMIT_REFRESH_TTL_MS: String(TTL_MS),
   };
 
   beforeAll(async () => {
@@ -59,6 +61,23 @@ describe('rate limits at the gateway', () => {
     for (let i = 0; i < LIMIT * 3; i++) {
       expect((await http.request('GET', '/api/health/live')).status).toBe(200);
     }
+  });
+
+  it(`limits refreshes to ${LIMIT} per window with a budget of their own, before any token is looked at`, async () => {
+    const { http } = sys(proxied);
+    const refresh = () =>
+      http.post(
+        '/api/auth/refresh',
+        { refreshToken: 'not-a-real-token' },
+        { headers: { 'x-forwarded-for': '198.51.100.9' } },
+      );
+    for (let i = 0; i < LIMIT; i++) expectError(await refresh(), 401, 'INVALID_REFRESH_TOKEN');
+    expectError(await refresh(), 429, 'RATE_LIMITED');
+    const login = await http.login(
+      { username: 'rl_nobody', password: PASSWORD },
+      { headers: { 'x-forwarded-for': '198.51.100.9' } },
+    );
+    expect(passed(login)).toBe(true);
   });
 
   it('ignores X-Forwarded-For from a client that is not a trusted proxy', async () => {
