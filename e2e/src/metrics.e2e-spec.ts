@@ -201,6 +201,29 @@ describe('metrics (Prometheus) of the gateway and the auth service', () => {
       ).toBeGreaterThan(0.001);
     });
 
+    it('auth_active_sessions follows logins and logouts; refreshes and a detected reuse are counted', async () => {
+      const active = async () => (await authMetrics()).value('auth_active_sessions') ?? Number.NaN;
+      const refreshes = async (outcome: string) =>
+        (await authMetrics()).value('auth_token_refreshes_total', { outcome }) ?? Number.NaN;
+      const owner = { username: 'metrics_sessions', password: USER.password };
+      expectSignedUp(await sys().http.signup(owner), owner.username);
+      const before = await active();
+      const rotatedBefore = await refreshes('rotated');
+
+      const first = await sys().http.login(owner);
+      const second = await sys().http.login(owner);
+      expect(await active()).toBe(before + 2);
+
+      const { accessToken, refreshToken } = first.body as { accessToken: string; refreshToken: string };
+      expect((await sys().http.refresh(refreshToken)).status).toBe(200);
+      expect(await refreshes('rotated')).toBe(rotatedBefore + 1);
+      expect((await sys().http.authed('POST', '/api/auth/logout', accessToken)).status).toBe(204);
+      expect(await active()).toBe(before + 1);
+      const other = second.body as { accessToken: string };
+      expect((await sys().http.authed('POST', '/api/auth/logout-all', other.accessToken)).status).toBe(204);
+      expect(await active()).toBe(before);
+    });
+
     it('a login for an unknown user is one dummy verify (verify_dummy, not verify) and one invalid_credentials', async () => {
       const before = await authMetrics();
 

@@ -61,7 +61,9 @@ describeWithBrowser('Swagger UI at /api/docs, in Chromium', () => {
     expect(response?.status()).toBe(200);
     await open().locator('#operations-auth-AuthController_signup').waitFor();
     await expect(open().locator('.information-container .title').innerText()).resolves.toContain('API gateway');
-    await expect(open().locator('.opblock').count()).resolves.toBe(4);
+    // signup, login, refresh, jwks, me, logout, logout-all, password, sessions (list, end), health live/ready.
+    await expect(open().locator('.opblock').count()).resolves.toBe(12);
+    await expect(open().locator('.btn.authorize').count()).resolves.toBe(1);
   });
 
   it('signs up through "Try it out" → 201 with the new user', async () => {
@@ -74,11 +76,18 @@ describeWithBrowser('Swagger UI at /api/docs, in Chromium', () => {
     expect(body).toEqual({ id: expect.any(String), username: USERNAME, createdAt: expect.any(String) });
   });
 
-  it('logs in through "Try it out" → 200 with the user', async () => {
+  it('logs in through "Try it out" → 200 with the user and the tokens', async () => {
     const { status, body } = await tryItOut(open(), 'AuthController_login', { username: USERNAME, password: PASSWORD });
 
     expect(status).toBe('200');
-    expect(body).toEqual({ user: { id: expect.any(String), username: USERNAME, createdAt: expect.any(String) } });
+    expect(body).toEqual({
+      user: { id: expect.any(String), username: USERNAME, createdAt: expect.any(String) },
+      accessToken: expect.any(String),
+      accessTokenExpiresAt: expect.any(String),
+      refreshToken: expect.any(String),
+      refreshTokenExpiresAt: expect.any(String),
+      tokenType: 'Bearer',
+    });
   });
 
   it('saves a screenshot, and the page threw no error', async () => {
