@@ -19,6 +19,8 @@ interface LogLine {
   audit?: boolean;
   event?: string;
   userId?: string;
+  sessionId?: string;
+  reason?: string;
 }
 
 async function jsonLines(file: string): Promise<LogLine[]> {
@@ -40,7 +42,12 @@ describe('structured logs', () => {
     // Production refuses to store signing keys unencrypted: it needs a key-encryption secret.
     system = await startSystem({
       suite: 'logging',
-      authEnv: { ...VERBOSE, SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(48).toString('base64') },
+      authEnv: {
+        ...VERBOSE,
+        SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(48).toString('base64'),
+        // Any second use of a refresh token is theft here, so the audit line for it can be provoked at once.
+        REFRESH_TOKEN_REUSE_GRACE: '0s',
+      },
       gatewayEnv: VERBOSE,
     });
   });
@@ -95,6 +102,62 @@ describe('structured logs', () => {
     expect(JSON.stringify(lines)).not.toContain('someone-typed-a-secret-here');
   });
 
+  const tokens: string[] = [];
+
+  it('writes audit lines for a password change, the sessions it ends, a logout and a refresh-token reuse', async () => {
+    const login = async () => {
+      const response = await sys().http.login({ username: USER, password: PASSWORD });
+      const body = response.body as { accessToken: string; refreshToken: string };
+      tokens.push(body.accessToken, body.refreshToken);
+      return body;
+    };
+    const auditOf = async (requestId: string, count: number): Promise<LogLine[]> =>
+      pollUntil(
+        async () => {
+          const found = (await jsonLines(sys().auth.logFile)).filter(
+            (line) => line.requestId === requestId && line.audit === true,
+          );
+          return found.length >= count ? found : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 100, description: `${count} audit line(s) for ${requestId}` },
+      );
+    const headers = (requestId: string) => ({ 'x-request-id': requestId });
+
+    const current = await login();
+    await login();
+    const changed = await sys().http.authed('POST', '/api/auth/password', current.accessToken, {
+      json: { currentPassword: PASSWORD, newPassword: `${PASSWORD}-new` },
+      headers: headers('trace-password'),
+    });
+    expect(changed.status).toBe(204);
+    const passwordLines = await auditOf('trace-password', 2);
+    expect(passwordLines.map((line) => line.event)).toEqual(
+      expect.arrayContaining(['password.changed', 'session.ended']),
+    );
+    expect(passwordLines.find((line) => line.event === 'session.ended')).toMatchObject({ reason: 'password_changed' });
+    // Change it back, so the other tests log in with PASSWORD.
+    await sys().http.authed('POST', '/api/auth/password', current.accessToken, {
+      json: { currentPassword: `${PASSWORD}-new`, newPassword: PASSWORD },
+    });
+
+    const stolen = await login();
+    const rotated = await sys().http.refresh(stolen.refreshToken);
+    tokens.push((rotated.body as { refreshToken: string }).refreshToken);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await sys().http.refresh(stolen.refreshToken, { headers: headers('trace-reuse') })).status).toBe(401);
+    const reuseLines = await auditOf('trace-reuse', 2);
+    expect(reuseLines.map((line) => line.event)).toEqual(
+      expect.arrayContaining(['refresh_token.reused', 'session.ended']),
+    );
+
+    const loggedOut = await sys().http.authed('POST', '/api/auth/logout', current.accessToken, {
+      headers: headers('trace-logout'),
+    });
+    expect(loggedOut.status).toBe(204);
+    const [logout] = await auditOf('trace-logout', 1);
+    expect(logout).toMatchObject({ event: 'session.ended', reason: 'logout', sessionId: expect.any(String) });
+  });
+
   it('replaces a malformed X-Request-Id with a generated one', async () => {
     const response = await sys().http.request('POST', '/api/auth/login', {
       json: { username: USER, password: PASSWORD },
@@ -104,12 +167,14 @@ describe('structured logs', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('never writes the password or a hash to any log line', async () => {
+  it('never writes the password, a hash or a token to any log line', async () => {
+    expect(tokens.length).toBeGreaterThan(4);
     for (const file of [sys().gateway.logFile, sys().auth.logFile]) {
       const text = await readFile(file, 'utf8');
       expect(text.length).toBeGreaterThan(0);
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain('$argon2');
+      for (const token of tokens) expect(text).not.toContain(token);
     }
   });
 });
