@@ -130,6 +130,8 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
       expect(Date.parse(all.revoked[0]?.until ?? '')).toBeGreaterThan(Date.now() + 15 * 60_000);
       await expect(sessions.revocations(new Date(all.serverTime))).resolves.toMatchObject({ revoked: [] });
 
+      // `since` is exclusive: revoke b at a later millisecond than `serverTime` (gateways overlap their polls instead).
+      await new Promise((resolve) => setTimeout(resolve, 2));
       await sessions.logout(b.accessToken, META);
       const newer = await sessions.revocations(new Date(all.serverTime));
       expect(newer.revoked.map((entry) => entry.sessionId)).toEqual([
