@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { RpcException } from '@nestjs/microservices';
 import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
-import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
+import { ERROR_CODES } from '@nestjs-microservices/shared';
 import { AuditModule } from './audit/audit.module';
 import { RpcErrorFilter } from './common/rpc-error.filter';
+import { rpcFailure } from './common/rpc-failure';
 import { RpcRequestInterceptor } from './common/rpc-request.interceptor';
 import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
@@ -29,10 +29,7 @@ export class AppModule {
         HealthModule,
       ],
       providers: [
-        provideContractValidation(
-          (details) =>
-            new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details)),
-        ),
+        provideContractValidation((details) => rpcFailure(ERROR_CODES.VALIDATION_FAILED, details)),
         { provide: APP_FILTER, useClass: RpcErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: RpcRequestInterceptor },
       ],

@@ -5,12 +5,10 @@ import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { requestContext } from '@nestjs-microservices/runtime';
 import {
   ERROR_CODES,
-  ERROR_MESSAGES,
   type FieldError,
   isRpcErrorBody,
   RequestMeta,
   RPC_META,
-  rpcError,
   toFieldErrors,
   VALIDATION_OPTIONS,
 } from '@nestjs-microservices/shared';
@@ -18,6 +16,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Observable, tap } from 'rxjs';
 import { RpcServerMetrics } from '../metrics/rpc-server.metrics';
+import { rpcFailure } from './rpc-failure';
 
 /**
  * Every message arrives as `RpcRequest { meta, payload }`. This checks `meta`, runs the handler
@@ -85,5 +84,5 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function invalidMeta(details: FieldError[]): RpcException {
-  return new RpcException(rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, details));
+  return rpcFailure(ERROR_CODES.VALIDATION_FAILED, details);
 }

@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { AccessTokenError } from '@nestjs-microservices/runtime';
 import {
   type EndedSessionsResponse,
   ERROR_CODES,
-  type ErrorCode,
-  ERROR_MESSAGES,
   type RequestMeta,
   type RevocationsResponse,
   type RevokedSession,
-  rpcError,
   type SessionResponse,
   TOKEN_TYPE,
   type TokenResponse,
 } from '@nestjs-microservices/shared';
 import { uuidv7 } from 'uuidv7';
 import { AuditLog } from '../audit/audit-log.service';
+import { rpcFailure } from '../common/rpc-failure';
 import { AuthConfig } from '../config/auth-config';
 import { AccessTokens, type TokenSubject } from '../tokens/access-tokens.service';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
@@ -81,7 +78,7 @@ export class SessionsService {
     const hash = hashRefreshToken(refreshToken);
     const outcome = await this.sessions.db.transaction().execute((trx) => this.rotate(trx, hash, now));
     this.metrics.countRefresh(outcome.kind);
-    if (outcome.kind === 'invalid') throw error(ERROR_CODES.INVALID_REFRESH_TOKEN);
+    if (outcome.kind === 'invalid') throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
     const { session } = outcome;
     if (outcome.kind === 'reused') {
       this.audit.record('refresh_token.reused', {
@@ -89,15 +86,11 @@ export class SessionsService {
         sessionId: session.id,
         clientIp: meta.clientIp,
       });
-      this.audit.record('session.ended', {
-        userId: session.userId,
-        sessionId: session.id,
-        reason: 'refresh_token_reused',
-      });
-      throw error(ERROR_CODES.REFRESH_TOKEN_REUSED);
+      this.ended(session.userId, [session.id], 'refresh_token_reused', meta, now);
+      throw rpcFailure(ERROR_CODES.REFRESH_TOKEN_REUSED);
     }
     const username = await this.sessions.usernameOf(session.userId);
-    if (username === undefined) throw error(ERROR_CODES.INVALID_REFRESH_TOKEN);
+    if (username === undefined) throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
     return this.tokens({ userId: session.userId, username, sessionId: session.id }, session, outcome.refreshToken, now);
   }
 
@@ -129,11 +122,11 @@ export class SessionsService {
     try {
       claims = await this.accessTokens.verify(accessToken);
     } catch (cause) {
-      if (cause instanceof AccessTokenError) throw error(cause.code);
+      if (cause instanceof AccessTokenError) throw rpcFailure(cause.code);
       throw cause;
     }
     const session = await this.sessions.findOfUser(claims.sid, claims.sub);
-    if (!session || session.revokedAt !== null) throw error(ERROR_CODES.SESSION_REVOKED);
+    if (!session || session.revokedAt !== null) throw rpcFailure(ERROR_CODES.SESSION_REVOKED);
     return { userId: claims.sub, username: claims.username, sessionId: claims.sid };
   }
 
@@ -157,7 +150,7 @@ export class SessionsService {
   async endOne(accessToken: string, sessionId: string, meta: RequestMeta): Promise<EndedSessionsResponse> {
     const principal = await this.authenticate(accessToken);
     const ended = await this.end(principal, { only: sessionId }, 'ended_by_user', meta);
-    if (ended.revoked.length === 0) throw error(ERROR_CODES.SESSION_NOT_FOUND);
+    if (ended.revoked.length === 0) throw rpcFailure(ERROR_CODES.SESSION_NOT_FOUND);
     return ended;
   }
 
@@ -183,7 +176,7 @@ export class SessionsService {
     };
   }
 
-  revokedSession(sessionId: string, revokedAt: Date): RevokedSession {
+  private revokedSession(sessionId: string, revokedAt: Date): RevokedSession {
     return { sessionId, until: new Date(revokedAt.getTime() + this.config.accessTokenHorizonMs).toISOString() };
   }
 
@@ -195,10 +188,21 @@ export class SessionsService {
   ): Promise<EndedSessionsResponse> {
     const now = new Date();
     const ids = await this.sessions.revoke(this.sessions.db, { userId: principal.userId, ...filter }, reason, now);
-    for (const sessionId of ids) {
-      this.audit.record('session.ended', { userId: principal.userId, sessionId, reason, clientIp: meta.clientIp });
+    return this.ended(principal.userId, ids, reason, meta, now);
+  }
+
+  /** Audits sessions that ended at `at` (once committed), and answers them as the gateways need them. */
+  ended(
+    userId: string,
+    sessionIds: readonly string[],
+    reason: RevocationReason,
+    meta: RequestMeta,
+    at: Date,
+  ): EndedSessionsResponse {
+    for (const sessionId of sessionIds) {
+      this.audit.record('session.ended', { userId, sessionId, reason, clientIp: meta.clientIp });
     }
-    return { revoked: ids.map((id) => this.revokedSession(id, now)) };
+    return { revoked: sessionIds.map((sessionId) => this.revokedSession(sessionId, at)) };
   }
 
   private async tokens(
@@ -216,8 +220,4 @@ export class SessionsService {
       tokenType: TOKEN_TYPE,
     };
   }
-}
-
-function error(code: ErrorCode & keyof typeof ERROR_MESSAGES): RpcException {
-  return new RpcException(rpcError(code, ERROR_MESSAGES[code]));
 }

@@ -1,19 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import {
   type ChangePasswordRequestDto,
   type EndedSessionsResponse,
   ERROR_CODES,
-  ERROR_MESSAGES,
   type LoginDto,
   type LoginResponse,
   type RequestMeta,
-  rpcError,
   type SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
 import { uuidv7 } from 'uuidv7';
 import { AuditLog } from '../audit/audit-log.service';
+import { rpcFailure } from '../common/rpc-failure';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
@@ -59,7 +57,7 @@ export class UsersService {
   async changePassword(dto: ChangePasswordRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
     const principal = await this.sessions.authenticate(dto.accessToken);
     const user = await this.users.findById(principal.userId);
-    if (!user) throw new RpcException(rpcError(ERROR_CODES.SESSION_REVOKED, ERROR_MESSAGES.SESSION_REVOKED));
+    if (!user) throw rpcFailure(ERROR_CODES.SESSION_REVOKED);
     const attempt = await this.throttle.begin(user.username, meta.clientIp);
     if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
       await attempt.failed();
@@ -68,17 +66,13 @@ export class UsersService {
         sessionId: principal.sessionId,
         clientIp: meta.clientIp,
       });
-      throw new RpcException(
-        rpcError(ERROR_CODES.CURRENT_PASSWORD_INCORRECT, ERROR_MESSAGES.CURRENT_PASSWORD_INCORRECT),
-      );
+      throw rpcFailure(ERROR_CODES.CURRENT_PASSWORD_INCORRECT);
     }
     await attempt.succeeded();
     if (dto.newPassword === dto.currentPassword) {
-      throw new RpcException(
-        rpcError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, [
-          { field: 'newPassword', messages: ['newPassword must differ from currentPassword'] },
-        ]),
-      );
+      throw rpcFailure(ERROR_CODES.VALIDATION_FAILED, [
+        { field: 'newPassword', messages: ['newPassword must differ from currentPassword'] },
+      ]);
     }
     const passwordHash = await this.hasher.hash(dto.newPassword);
     const now = new Date();
@@ -87,15 +81,7 @@ export class UsersService {
       return this.sessions.endOthers(trx, principal, now);
     });
     this.audit.record('password.changed', { userId: user.id, sessionId: principal.sessionId, clientIp: meta.clientIp });
-    for (const sessionId of ended) {
-      this.audit.record('session.ended', {
-        userId: user.id,
-        sessionId,
-        reason: 'password_changed',
-        clientIp: meta.clientIp,
-      });
-    }
-    return { revoked: ended.map((sessionId) => this.sessions.revokedSession(sessionId, now)) };
+    return this.sessions.ended(user.id, ended, 'password_changed', meta, now);
   }
 
   private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
@@ -116,7 +102,7 @@ export class UsersService {
     if (!user || !valid) {
       await attempt.failed();
       this.audit.record('login.failed', { userId: user?.id, clientIp });
-      throw new RpcException(rpcError(ERROR_CODES.INVALID_CREDENTIALS, ERROR_MESSAGES.INVALID_CREDENTIALS));
+      throw rpcFailure(ERROR_CODES.INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
     this.audit.record('login.succeeded', { userId: user.id, clientIp });
@@ -136,4 +122,4 @@ export class UsersService {
   }
 }
 
-const usernameTaken = () => new RpcException(rpcError(ERROR_CODES.USERNAME_TAKEN, ERROR_MESSAGES.USERNAME_TAKEN));
+const usernameTaken = () => rpcFailure(ERROR_CODES.USERNAME_TAKEN);
