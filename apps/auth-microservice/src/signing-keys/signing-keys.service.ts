@@ -26,6 +26,7 @@ export class SigningKeysService implements OnModuleInit {
   private readonly encryption: KeyEncryption;
   private keys: StoredSigningKey[] = [];
   private readonly privateKeys = new Map<string, string>();
+  private readonly publicKeys = new Map<string, string>();
   private loadedAt = 0;
   private reloading: Promise<void> | undefined;
 
@@ -75,7 +76,13 @@ export class SigningKeysService implements OnModuleInit {
       await this.reload();
       key = this.published(kid, now);
     }
-    return key && publicKeyPem(key);
+    if (!key) return undefined;
+    let pem = this.publicKeys.get(kid);
+    if (pem === undefined) {
+      pem = publicKeyPem(key);
+      this.publicKeys.set(kid, pem);
+    }
+    return pem;
   }
 
   /**
@@ -110,7 +117,10 @@ export class SigningKeysService implements OnModuleInit {
     const expired = expiredKeys(this.keys, now, this.config.accessTokenHorizonMs);
     if (expired.length > 0) {
       await this.repository.delete(expired.map((key) => key.kid));
-      for (const key of expired) this.privateKeys.delete(key.kid);
+      for (const key of expired) {
+        this.privateKeys.delete(key.kid);
+        this.publicKeys.delete(key.kid);
+      }
       await this.reload();
     }
   }
