@@ -1,9 +1,9 @@
-import { RpcException } from '@nestjs/microservices';
 import type { RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { uuidv7 } from 'uuidv7';
 import { AuditLog } from '../audit/audit-log.service';
+import { rpcErrorOf } from '../common/rpc-failure.spec-helpers';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
@@ -13,15 +13,6 @@ import type { SessionsService } from './sessions.service';
 import { createSessionStack } from './sessions.spec-helpers';
 
 const META: RequestMeta = { requestId: 'spec', clientIp: '192.0.2.7', userAgent: 'jest' };
-
-async function rpcErrorOf(promise: Promise<unknown>): Promise<unknown> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof RpcException)) throw new Error(`expected an RpcException, got ${String(error)}`);
-  return error.getError();
-}
 
 describe('SessionsService (real keys, tokens and repository on SQLite in memory)', () => {
   let db: Kysely<Database>;

@@ -4,6 +4,7 @@ import { ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuditLog } from '../audit/audit-log.service';
+import { rpcErrorOf } from '../common/rpc-failure.spec-helpers';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import type { Database } from '../database/database.types';
@@ -29,13 +30,17 @@ const hasherWith = (memoryKib: number) =>
     new PasswordHashMetrics(new Registry()),
   );
 
-async function rpcErrorOf(promise: Promise<unknown>): Promise<unknown> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof RpcException)) throw new Error(`expected an RpcException, got ${String(error)}`);
-  return error.getError();
+/** The real UsersService on a migrated in-memory SQLite database, with the real session stack. */
+async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, registry = new Registry()) {
+  const audit = new AuditLog(registry);
+  const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
+  const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
+  const users = new UsersRepository(db);
+  return {
+    users,
+    sessions,
+    service: new UsersService(users, hasher, new AccountMetrics(registry), throttle, audit, sessions),
+  };
 }
 
 describe('UsersService (real repository on SQLite in memory, real argon2)', () => {
@@ -50,18 +55,8 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
   beforeEach(async () => {
     db = openDatabase('sqlite::memory:', 1).db;
     await migrateToLatest(db, 'sqlite');
-    repository = new UsersRepository(db);
     registry = new Registry();
-    const audit = new AuditLog(registry);
-    const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
-    service = new UsersService(
-      repository,
-      hasher,
-      new AccountMetrics(registry),
-      new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig),
-      audit,
-      sessions,
-    );
+    ({ users: repository, service } = await usersServiceOn(db, hasher, registry));
   });
 
   afterEach(async () => {
@@ -260,18 +255,7 @@ describe('UsersService.changePassword (real sessions, argon2 and SQLite in memor
   beforeEach(async () => {
     db = openDatabase('sqlite::memory:', 1).db;
     await migrateToLatest(db, 'sqlite');
-    const registry = new Registry();
-    const audit = new AuditLog(registry);
-    const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
-    sessions = (await createSessionStack(db, throttleConfig, registry, audit)).sessions;
-    service = new UsersService(
-      new UsersRepository(db),
-      hasher,
-      new AccountMetrics(registry),
-      throttle,
-      audit,
-      sessions,
-    );
+    ({ sessions, service } = await usersServiceOn(db, hasher));
     await service.signup({ username: 'carol', password: PASSWORD });
   });
 
@@ -367,18 +351,7 @@ describe('UsersService login throttling (real repository and counters on SQLite 
   beforeEach(async () => {
     db = openDatabase('sqlite::memory:', 1).db;
     await migrateToLatest(db, 'sqlite');
-    const registry = new Registry();
-    const audit = new AuditLog(registry);
-    const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
-    const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
-    service = new UsersService(
-      new UsersRepository(db),
-      hasher,
-      new AccountMetrics(registry),
-      throttle,
-      audit,
-      sessions,
-    );
+    ({ service } = await usersServiceOn(db, hasher));
     await service.signup({ username: 'victim', password: PASSWORD });
   });
 
