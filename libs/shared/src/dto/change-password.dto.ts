@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { COMMON_PASSWORD_LIST_SIZE } from '../validation/common-passwords';
-import { IsNotCommonPassword, NormalizePassword } from '../validation/validators';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './signup.dto';
+import { NormalizePassword } from '../validation/validators';
+import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './signup.dto';
 
 /** `POST /api/auth/password`. The new password follows the sign-up policy; the current one is only checked for size. */
 export class ChangePasswordDto {
@@ -20,9 +20,6 @@ export class ChangePasswordDto {
     minLength: PASSWORD_MIN_LENGTH,
     maxLength: PASSWORD_MAX_LENGTH,
   })
-  @NormalizePassword()
-  @IsString()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
-  @IsNotCommonPassword()
+  @IsAcceptablePassword()
   newPassword!: string;
 }

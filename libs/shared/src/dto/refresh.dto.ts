@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { TOKEN_MAX_LENGTH } from '../tokens/access-token';
+import { IsTokenString } from '../validation/validators';
 
 /** `POST /api/auth/refresh` and `auth.refresh`. */
 export class RefreshDto {
@@ -9,8 +9,6 @@ export class RefreshDto {
     example: 'kq3J1hC9bW0m5dS2yTq8c4ZlW6vYp7nR1xF0aE3uG2o',
     maxLength: TOKEN_MAX_LENGTH,
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(TOKEN_MAX_LENGTH)
+  @IsTokenString()
   refreshToken!: string;
 }

@@ -1,5 +1,5 @@
-import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { TOKEN_MAX_LENGTH } from '../tokens/access-token';
+import { IsUUID } from 'class-validator';
+import { IsTokenString } from '../validation/validators';
 import { ChangePasswordDto } from './change-password.dto';
 
 /**
@@ -8,9 +8,7 @@ import { ChangePasswordDto } from './change-password.dto';
  * gateway's word for who the caller is.
  */
 export class SessionAuthDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(TOKEN_MAX_LENGTH)
+  @IsTokenString()
   accessToken!: string;
 }
 
@@ -22,8 +20,6 @@ export class EndSessionDto extends SessionAuthDto {
 
 /** `auth.password.change`: the HTTP body plus the caller's access token. */
 export class ChangePasswordRequestDto extends ChangePasswordDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(TOKEN_MAX_LENGTH)
+  @IsTokenString()
   accessToken!: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import { COMMON_PASSWORD_LIST_SIZE } from '../validation/common-passwords';
-import { IsNotCommonPassword, NormalizePassword, NormalizeUsername } from '../validation/validators';
+import { composed, IsNotCommonPassword, NormalizePassword, NormalizeUsername } from '../validation/validators';
 
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 64;
@@ -12,6 +12,10 @@ export const PASSWORD_MAX_LENGTH = 128;
  * letter at all, e.g. `राम`), decimal digits, `.`, `_` and `-`.
  */
 export const USERNAME_CHARACTERS = /^[\p{L}\p{M}\p{Nd}._-]+$/u;
+
+/** The password policy, for sign-up and for a new password alike. */
+export const IsAcceptablePassword = (): PropertyDecorator =>
+  composed(NormalizePassword(), IsString(), Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH), IsNotCommonPassword());
 
 export class SignupDto {
   @ApiProperty({
@@ -38,9 +42,6 @@ export class SignupDto {
     minLength: PASSWORD_MIN_LENGTH,
     maxLength: PASSWORD_MAX_LENGTH,
   })
-  @NormalizePassword()
-  @IsString()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
-  @IsNotCommonPassword()
+  @IsAcceptablePassword()
   password!: string;
 }

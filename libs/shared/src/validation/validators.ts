@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, registerDecorator, type ValidationOptions } from 'class-validator';
+import { TOKEN_MAX_LENGTH } from '../tokens/access-token';
 import { isCommonPassword } from './common-passwords';
 
 /** NFKC first (it can produce spaces, e.g. from U+3000), then trim. Leaves non-strings for the type check. */
@@ -13,6 +14,17 @@ export function NormalizeUsername(): PropertyDecorator {
 export function NormalizePassword(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFKC') : value));
 }
+
+/** Several property decorators as one, applied as if written in this order above the property. */
+export function composed(...decorators: PropertyDecorator[]): PropertyDecorator {
+  const bottomUp = [...decorators].reverse();
+  return (target: object, propertyName: string | symbol) => {
+    for (const decorator of bottomUp) decorator(target, propertyName);
+  };
+}
+
+/** An access or refresh token as either side accepts it: a non-empty string of at most TOKEN_MAX_LENGTH. */
+export const IsTokenString = (): PropertyDecorator => composed(IsString(), IsNotEmpty(), MaxLength(TOKEN_MAX_LENGTH));
 
 export function IsNotCommonPassword(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
