@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo, Server } from 'node:net';
 import { AUTH_PATTERNS, ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import { AppModule } from './app.module';
-import { AuthTcpServer } from './common/auth-tcp-server';
-import { FrameClient } from './common/frame-client.spec-helpers';
+import { AuthTcpServer } from './transport/auth-tcp-server';
+import { FrameClient } from './transport/frame-client.spec-helpers';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 
 const PASSWORD = 'vT9#qLm2!xRw';

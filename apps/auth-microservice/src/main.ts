@@ -5,29 +5,23 @@ import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-micros
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { rotateKeys } from './commands/rotate-keys.command';
-import { AuthTcpServer } from './common/auth-tcp-server';
+import { seedUsers } from './commands/seed-users.command';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 import { describeDatabase } from './database/open-database';
+import { createAuthServer } from './transport/auth-server.factory';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(authEnvSchema, (env) => new AuthConfig(env));
-  const { host, port, maxFrameBytes, incompleteMessageTimeoutMs, maxConnections, tls } = config.tcp;
+  const server = createAuthServer(config);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.register(config), {
-    strategy: new AuthTcpServer({
-      host,
-      port,
-      maxFrameLength: maxFrameBytes,
-      incompleteMessageTimeoutMs,
-      maxSendBufferBytes: 4 * maxFrameBytes,
-      maxConnections,
-      tls,
-    }),
+    strategy: server.strategy,
     bufferLogs: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
   enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
-  if (!tls && !isLoopback(host)) {
+  if (server.exposedWithoutTls) {
+    const { host, port } = config.tcp;
     logger.warn(
       `!!! The auth service listens on ${host}:${port} WITHOUT TLS. Anyone who can reach this port can call every ` +
         'pattern and read every reply. Bind to 127.0.0.1 or set AUTH_TLS_CA, AUTH_TLS_CERT and AUTH_TLS_KEY (mutual TLS). !!!',
@@ -37,7 +31,7 @@ async function bootstrap(): Promise<void> {
   await app.listen();
   logger.log(
     banner('Auth microservice ready', {
-      transport: `tcp://${host}:${port} (NestJS TCP transport${tls ? ', mutual TLS' : ''})`,
+      transport: server.description,
       storage: describeDatabase(config.database.url),
       metrics: config.metrics.port ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off',
     }),
@@ -45,11 +39,10 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-const COMMANDS: Record<string, (config: AuthConfig) => Promise<void>> = { 'keys:rotate': rotateKeys };
+const COMMANDS: Record<string, (config: AuthConfig) => Promise<void>> = {
+  'keys:rotate': rotateKeys,
+  'users:seed': seedUsers,
+};
 
 /** `main.js` serves; `main.js <command>` runs one maintenance command with the same configuration and exits. */
 function run(command: string | undefined): Promise<void> {

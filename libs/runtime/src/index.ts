@@ -6,6 +6,7 @@ export * from './lifecycle/graceful-shutdown';
 export * from './logging/logging.module';
 export * from './logging/request-context';
 export * from './mutual-tls';
+export * from './transport/auth-transport';
 export * from './metrics/metrics-registry';
 export * from './typed-config.module';
 export * from './tokens/access-token-verifier';

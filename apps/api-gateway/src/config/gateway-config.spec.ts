@@ -28,6 +28,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
         },
       },
       auth: { host: '127.0.0.1', port: 3001, timeoutMs: 5_000 },
+      transport: 'tcp',
       health: { timeoutMs: 1_000 },
       tokens: {
         issuer: DEFAULT_TOKEN_ISSUER,
@@ -72,6 +73,12 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       REVOCATION_SYNC_INTERVAL: '500ms',
       REVOCATION_SYNC_STALE_AFTER: '1m',
       VERIFIED_TOKEN_CACHE_SIZE: '0',
+      TRANSPORT: 'nats',
+      NATS_URL: 'nats://n1:4222, nats://n2:4222',
+      NATS_TOKEN: 's3cret',
+      NATS_SUBJECT_PREFIX: 'acme',
+      REDIS_URL: 'redis://:pw@cache:6379/2',
+      REDIS_KEY_PREFIX: 'acme:',
     });
 
     expect(config).toEqual({
@@ -96,6 +103,9 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
         },
       },
       auth: { host: 'auth.internal', port: 4001, timeoutMs: 100 },
+      transport: 'nats',
+      nats: { servers: ['nats://n1:4222', 'nats://n2:4222'], token: 's3cret', subjectPrefix: 'acme' },
+      redis: { url: 'redis://:pw@cache:6379/2', keyPrefix: 'acme:' },
       health: { timeoutMs: 250 },
       tokens: {
         issuer: 'https://auth.example',
@@ -142,6 +152,11 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     ['REVOCATION_SYNC_INTERVAL', '2m'],
     ['REVOCATION_SYNC_STALE_AFTER', '1s'],
     ['VERIFIED_TOKEN_CACHE_SIZE', '-1'],
+    ['TRANSPORT', 'grpc'],
+    ['NATS_URL', 'http://nats:4222'],
+    ['NATS_URL', ' , '],
+    ['NATS_SUBJECT_PREFIX', 'a.b'],
+    ['REDIS_URL', 'cache:6379'],
   ])('rejects %s=%p, naming the variable', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(ConfigError);
     expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}: `));

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  authTransportEnvShape,
   baseEnvSchema,
   duration,
   flag,
@@ -8,9 +9,11 @@ import {
   list,
   type MutualTlsFiles,
   mutualTlsEnvShape,
+  type NatsSettings,
   port,
   ProcessConfig,
   readMutualTls,
+  readNatsSettings,
 } from '@nestjs-microservices/runtime';
 import {
   DEFAULT_TOKEN_AUDIENCE,
@@ -42,6 +45,18 @@ export const gatewayEnvSchema = baseEnvSchema
     AUTH_TCP_PORT: port(3001),
     AUTH_RPC_TIMEOUT_MS: integer(5_000, 100, 60_000),
     ...mutualTlsEnvShape,
+    ...authTransportEnvShape,
+    // Shared state of several gateways (rate-limit counters); unset = in this process only.
+    REDIS_URL: z
+      .string()
+      .trim()
+      .refine(
+        (value) => /^rediss?:\/\/\S+$/.test(value),
+        'must be redis://[user:password@]host:port[/db] or rediss://…',
+      )
+      .optional(),
+    // Every key this gateway writes starts with it: several deployments (or test runs) can share one Redis.
+    REDIS_KEY_PREFIX: z.string().trim().max(100).default('nestjs-microservices:'),
     // The readiness check's call to the auth service: short, so a frozen service fails the check quickly.
     HEALTH_TIMEOUT_MS: integer(1_000, 100, 10_000),
     HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576),
@@ -101,6 +116,11 @@ export class GatewayConfig extends ProcessConfig {
   };
   /** `tls`: the gateway's client certificate and key, and the CA the auth service's certificate must chain to. */
   readonly auth: { host: string; port: number; timeoutMs: number; tls?: MutualTlsFiles };
+  /** TRANSPORT: `nats` sends every call to the auth service's queue group instead of `auth.host:auth.port`. */
+  readonly transport: 'tcp' | 'nats';
+  readonly nats?: NatsSettings;
+  /** Where rate-limit counters are shared; undefined = kept in this process. */
+  readonly redis?: { url: string; keyPrefix: string };
   readonly health: { timeoutMs: number };
   /** How access tokens are verified; `verifiedCacheSize` 0 means no cache. */
   readonly tokens: { issuer: string; audience: string; clockToleranceSeconds: number; verifiedCacheSize: number };
@@ -132,6 +152,9 @@ export class GatewayConfig extends ProcessConfig {
       timeoutMs: env.AUTH_RPC_TIMEOUT_MS,
       tls: readMutualTls(env),
     };
+    this.transport = env.TRANSPORT;
+    this.nats = readNatsSettings(env);
+    if (env.REDIS_URL) this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     this.health = { timeoutMs: env.HEALTH_TIMEOUT_MS };
     this.tokens = {
       issuer: env.TOKEN_ISSUER,

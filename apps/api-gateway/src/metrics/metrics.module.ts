@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { AuthRpcMetrics } from './auth-rpc.metrics';
 import { HttpMetrics } from './http.metrics';
 import { MetricsController } from './metrics.controller';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import { RevocationMetrics } from './revocation.metrics';
 
 /**
@@ -19,7 +20,8 @@ import { RevocationMetrics } from './revocation.metrics';
     HttpMetrics,
     AuthRpcMetrics,
     RevocationMetrics,
+    RateLimitMetrics,
   ],
-  exports: [Registry, HttpMetrics, AuthRpcMetrics, RevocationMetrics],
+  exports: [Registry, HttpMetrics, AuthRpcMetrics, RevocationMetrics, RateLimitMetrics],
 })
 export class MetricsModule {}

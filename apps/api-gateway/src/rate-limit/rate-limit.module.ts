@@ -2,13 +2,12 @@ import { type ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { GatewayConfig } from '../config/gateway-config';
+import { RateLimitMetrics } from '../metrics/rate-limit.metrics';
 import { RATE_LIMIT_BUCKET, RATE_LIMITED_ROUTES, type RateLimitedRoute } from './rate-limit.decorator';
 import { RateLimitGuard } from './rate-limit.guard';
+import { SharedRateLimitStorage } from './shared-rate-limit.storage';
 
-/**
- * Where the counters live. In memory by default (one gateway); gateways that must share one budget
- * replace this provider with a shared store (e.g. Redis) implementing `ThrottlerStorage`.
- */
+/** Where the counters live: in this process by default, in Redis (shared by every gateway) when REDIS_URL is set. */
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 const reflector = new Reflector();
@@ -19,7 +18,14 @@ const bucketOf = (context: ExecutionContext): RateLimitedRoute | undefined =>
   ]);
 
 @Module({
-  providers: [{ provide: RATE_LIMIT_STORAGE, useFactory: (): ThrottlerStorage => new ThrottlerStorageService() }],
+  providers: [
+    {
+      provide: RATE_LIMIT_STORAGE,
+      inject: [GatewayConfig, RateLimitMetrics],
+      useFactory: (config: GatewayConfig, metrics: RateLimitMetrics): ThrottlerStorage =>
+        config.redis ? new SharedRateLimitStorage({ ...config.redis, metrics }) : new ThrottlerStorageService(),
+    },
+  ],
   exports: [RATE_LIMIT_STORAGE],
 })
 class RateLimitStorageModule {}

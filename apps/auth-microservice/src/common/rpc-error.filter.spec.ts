@@ -58,4 +58,21 @@ describe('RpcErrorFilter', () => {
     await expect(errorOf(filter.catch('plain string'))).resolves.toEqual(INTERNAL);
     expect(logged).toHaveBeenCalledWith('Non-error thrown: plain string');
   });
+
+  it('answers a database that cannot be reached with AUTH_UNAVAILABLE (503) and Retry-After, without the reason', async () => {
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+
+    const sent = await errorOf(filter.catch(refused));
+
+    expect(sent).toEqual({
+      status: 503,
+      code: 'AUTH_UNAVAILABLE',
+      message: ERROR_MESSAGES.AUTH_UNAVAILABLE,
+      retryAfterSeconds: 1,
+    });
+    expect(JSON.stringify(sent)).not.toContain('10.0.0.5');
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
+    expect(logged).not.toHaveBeenCalled();
+  });
 });

@@ -1,13 +1,16 @@
 import {
+  authTransportEnvShape,
   baseEnvSchema,
   duration,
   host,
   integer,
   type MutualTlsFiles,
   mutualTlsEnvShape,
+  type NatsSettings,
   port,
   ProcessConfig,
   readMutualTls,
+  readNatsSettings,
 } from '@nestjs-microservices/runtime';
 import {
   DEFAULT_TOKEN_AUDIENCE,
@@ -15,7 +18,7 @@ import {
   MAX_CLOCK_TOLERANCE_SECONDS,
 } from '@nestjs-microservices/shared';
 import { z } from 'zod';
-import { MAX_FRAME_LENGTH } from '../common/bounded-json-socket';
+import { MAX_FRAME_LENGTH } from '../transport/bounded-json-socket';
 
 const databaseUrl = z
   .string()
@@ -41,8 +44,17 @@ export const authEnvSchema = baseEnvSchema
     // Each gateway holds one connection; the cap keeps a flood of idle sockets from exhausting the process.
     AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535),
     ...mutualTlsEnvShape,
+    ...authTransportEnvShape,
+    // With TRANSPORT=nats: the queue group every auth instance joins (each request goes to exactly one of them).
+    NATS_QUEUE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, ".", "-" or "_"')
+      .default('auth-service'),
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: integer(10, 1, 100),
+    // PostgreSQL: how long a request waits for a connection before failing with 503 (below the gateway's timeout).
+    DATABASE_CONNECT_TIMEOUT: duration('2s', '100ms', '60s'),
     ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
     ARGON2_TIME_COST: integer(2, 1, 20),
     ARGON2_PARALLELISM: integer(1, 1, 16),
@@ -98,7 +110,10 @@ export class AuthConfig extends ProcessConfig {
     /** Mutual TLS: the service's certificate and key, and the CA its clients' certificates must chain to. */
     tls?: MutualTlsFiles;
   };
-  readonly database: { url: string; poolSize: number };
+  /** TRANSPORT: `tcp` serves `tcp` above; `nats` joins `nats.queue` on the NATS server(s) instead. */
+  readonly transport: 'tcp' | 'nats';
+  readonly nats?: NatsSettings & { queue: string };
+  readonly database: { url: string; poolSize: number; connectTimeoutMs: number };
   readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
   readonly loginThrottle: { threshold: number; baseDelayMs: number; maxDelayMs: number; accountMaxFailures: number };
   /** Where `GET /metrics` is served; `port` 0 means not at all. */
@@ -124,7 +139,14 @@ export class AuthConfig extends ProcessConfig {
       maxConnections: env.AUTH_TCP_MAX_CONNECTIONS,
       tls: readMutualTls(env),
     };
-    this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+    this.transport = env.TRANSPORT;
+    const nats = readNatsSettings(env);
+    if (nats) this.nats = { ...nats, queue: env.NATS_QUEUE };
+    this.database = {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
+    };
     this.argon2 = {
       memoryKib: env.ARGON2_MEMORY_KIB,
       timeCost: env.ARGON2_TIME_COST,

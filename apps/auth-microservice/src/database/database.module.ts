@@ -14,7 +14,7 @@ import { dialectOf, openDatabase } from './open-database';
       inject: [AuthConfig],
       useFactory: async (config: AuthConfig): Promise<Kysely<Database>> => {
         const logger = new Logger('Database');
-        const { db, dialect, description } = openDatabase(config.database.url, config.database.poolSize);
+        const { db, dialect, description } = openDatabase(config.database);
         try {
           const applied = await migrateToLatest(db, dialect);
           logger.log(`Using ${description}${applied.length ? `; applied migrations: ${applied.join(', ')}` : ''}`);

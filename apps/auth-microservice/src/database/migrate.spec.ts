@@ -17,7 +17,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
   let db: Kysely<Database>;
 
   beforeEach(() => {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
   });
 
   afterEach(async () => {

@@ -27,8 +27,16 @@ export function dialectOf(url: string): Dialect {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
-export function openDatabase(url: string, poolSize: number): DatabaseConnection {
-  const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, poolSize);
+export interface DatabaseSettings {
+  url: string;
+  poolSize: number;
+  /** PostgreSQL: the longest wait for a connection from the pool (a new one included). */
+  connectTimeoutMs: number;
+}
+
+export function openDatabase(settings: DatabaseSettings): DatabaseConnection {
+  const { url } = settings;
+  const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(settings);
   return { ...db, description: describeDatabase(url) };
 }
 
@@ -49,8 +57,12 @@ function openSqlite(location: string): Omit<DatabaseConnection, 'description'> {
   };
 }
 
-function openPostgres(url: string, poolSize: number): Omit<DatabaseConnection, 'description'> {
-  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+function openPostgres(settings: DatabaseSettings): Omit<DatabaseConnection, 'description'> {
+  const pool = new Pool({
+    connectionString: settings.url,
+    max: settings.poolSize,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+  });
   // The server closing an idle connection (restart, failover, terminated backend) is an 'error' event of the
   // pool; unhandled, it would crash the process. The pool drops that client and connects anew when needed.
   pool.on('error', (error) => new Logger('Database').warn(`Lost an idle PostgreSQL connection: ${error.message}`));

@@ -18,7 +18,7 @@ describe('HealthService', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('reports the database up when `select 1` answers', async () => {
-    const { db } = openDatabase('sqlite::memory:', 1);
+    const { db } = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 });
     try {
       const health = await new HealthService(db).check(500);
 

@@ -20,7 +20,7 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
   let registry: Registry;
 
   async function setUp(env: Record<string, string> = {}): Promise<void> {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
     registry = new Registry();
     const config = new AuthConfig(authEnvSchema.parse(env));

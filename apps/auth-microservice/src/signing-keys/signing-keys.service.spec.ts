@@ -14,7 +14,7 @@ describe('SigningKeysService (SQLite in memory)', () => {
   let db: Kysely<Database>;
 
   beforeEach(async () => {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
   });
 

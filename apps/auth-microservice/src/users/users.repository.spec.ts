@@ -17,7 +17,7 @@ describe('UsersRepository (SQLite in memory)', () => {
   let repository: UsersRepository;
 
   beforeEach(async () => {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
     repository = new UsersRepository(db);
   });

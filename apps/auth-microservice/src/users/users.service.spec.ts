@@ -53,7 +53,7 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
   beforeAll(() => hasher.onModuleInit());
 
   beforeEach(async () => {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
     registry = new Registry();
     ({ users: repository, service } = await usersServiceOn(db, hasher, registry));
@@ -253,7 +253,7 @@ describe('UsersService.changePassword (real sessions, argon2 and SQLite in memor
   beforeAll(() => hasher.onModuleInit());
 
   beforeEach(async () => {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
     ({ sessions, service } = await usersServiceOn(db, hasher));
     await service.signup({ username: 'carol', password: PASSWORD });
@@ -349,7 +349,7 @@ describe('UsersService login throttling (real repository and counters on SQLite 
   beforeAll(() => hasher.onModuleInit());
 
   beforeEach(async () => {
-    db = openDatabase('sqlite::memory:', 1).db;
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
     ({ service } = await usersServiceOn(db, hasher));
     await service.signup({ username: 'victim', password: PASSWORD });

@@ -4,6 +4,7 @@ import { ServerTCP, type TcpSocket, type WritePacket } from '@nestjs/microservic
 import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
+import { InFlightRequests } from './in-flight-requests';
 
 export interface AuthTcpServerOptions {
   host: string;
@@ -30,9 +31,7 @@ function mutualTls(files: NonNullable<AuthTcpServerOptions['tls']>): TlsOptions 
  */
 export class AuthTcpServer extends ServerTCP {
   private readonly limits: AuthTcpServerOptions;
-  private inFlight = 0;
-  private draining = false;
-  private onDrained: (() => void) | undefined;
+  private readonly inFlight = new InFlightRequests();
 
   constructor(options: AuthTcpServerOptions) {
     super({
@@ -63,7 +62,7 @@ export class AuthTcpServer extends ServerTCP {
       // Events (no id, no reply) are not part of the contract: drop them without a log line per frame.
       return;
     }
-    if (this.draining) {
+    if (this.inFlight.draining) {
       socket.sendMessage({
         id: packet.id,
         err: rpcError(ERROR_CODES.AUTH_UNAVAILABLE, ERROR_MESSAGES.AUTH_UNAVAILABLE),
@@ -71,11 +70,11 @@ export class AuthTcpServer extends ServerTCP {
       });
       return;
     }
-    this.inFlight++;
+    this.inFlight.start();
     try {
       await super.handleMessage(socket, rawMessage);
     } catch (error) {
-      this.settle();
+      this.inFlight.finish();
       throw error;
     }
   }
@@ -83,7 +82,7 @@ export class AuthTcpServer extends ServerTCP {
   /** Every reply of a request passes here; the last one (`isDisposed`) ends that request. */
   override send(stream$: Observable<unknown>, respond: (data: WritePacket) => Promise<unknown> | void): Subscription {
     return super.send(stream$, (packet) => {
-      if (packet.isDisposed) this.settle();
+      if (packet.isDisposed) this.inFlight.finish();
       return respond(packet);
     });
   }
@@ -92,19 +91,11 @@ export class AuthTcpServer extends ServerTCP {
   // The base declares `close(): void`, but NestMicroservice.close() awaits what it returns: the wait is the point.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override async close(): Promise<void> {
-    this.draining = true;
     this.isManuallyTerminated = true;
     this.server.close();
-    if (this.inFlight > 0) {
-      this.logger.log(`Waiting for ${this.inFlight} request(s) in flight`);
-      await new Promise<void>((resolve) => (this.onDrained = resolve));
-    }
+    if (this.inFlight.size > 0) this.logger.log(`Waiting for ${this.inFlight.size} request(s) in flight`);
+    await this.inFlight.drain();
     super.close();
-  }
-
-  private settle(): void {
-    this.inFlight--;
-    if (this.draining && this.inFlight === 0) this.onDrained?.();
   }
 
   protected override getSocketInstance(socket: Socket): TcpSocket {

@@ -1,0 +1,48 @@
+import { hostname } from 'node:os';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { describeNats } from '@nestjs-microservices/runtime';
+import type { AuthConfig } from '../config/auth-config';
+import { AuthNatsServer } from './auth-nats-server';
+import { AuthTcpServer } from './auth-tcp-server';
+
+export interface AuthServer {
+  strategy: CustomTransportStrategy;
+  /** For the start-up banner: where requests come from (no credentials). */
+  description: string;
+  /** Listening on a network address anyone may reach, without TLS: worth a loud warning. */
+  exposedWithoutTls: boolean;
+}
+
+/** The one place the auth service's transport is chosen (TRANSPORT); the handlers are the same on each. */
+export function createAuthServer(config: AuthConfig): AuthServer {
+  const { host, port, maxFrameBytes, incompleteMessageTimeoutMs, maxConnections, tls } = config.tcp;
+  if (config.nats) {
+    return {
+      strategy: new AuthNatsServer({
+        nats: config.nats,
+        queue: config.nats.queue,
+        maxPayloadBytes: maxFrameBytes,
+        connectionName: `auth-microservice@${hostname()}:${process.pid}`,
+      }),
+      description: `${describeNats(config.nats)}, queue group ${config.nats.queue}`,
+      exposedWithoutTls: false,
+    };
+  }
+  return {
+    strategy: new AuthTcpServer({
+      host,
+      port,
+      maxFrameLength: maxFrameBytes,
+      incompleteMessageTimeoutMs,
+      maxSendBufferBytes: 4 * maxFrameBytes,
+      maxConnections,
+      tls,
+    }),
+    description: `tcp://${host}:${port} (NestJS TCP transport${tls ? ', mutual TLS' : ''})`,
+    exposedWithoutTls: !tls && !isLoopback(host),
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
