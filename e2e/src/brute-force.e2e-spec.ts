@@ -1,11 +1,12 @@
 /**
  * Per-account brute-force protection in the auth service: progressive delays for a client that keeps
  * failing, never a lock for the owner on another client, counters that survive a restart, and a cap on
- * the guesses checked per account. Other clients are simulated over raw TCP with their own `meta.clientIp`.
+ * the guesses checked per account. Other clients are simulated by X-Forwarded-For through a trusted proxy
+ * (the test runner's 127.0.0.1), the way a gateway behind a load balancer sees them.
  */
 import { expectError, expectLoggedIn, expectSignedUp } from './support/contract';
-import { type NestTcpReply, RawTcpClient } from './support/nest-tcp';
-import { LOCALHOST, startSystem, type TestSystem } from './support/system';
+import type { HttpResponse } from './support/http';
+import { startSystem, type TestSystem } from './support/system';
 import { sleep } from './support/util';
 
 const VICTIM = 'bf_victim';
@@ -14,9 +15,10 @@ const WRONG = 'Attacker-Guess-1';
 const THRESHOLD = 3;
 const ACCOUNT_MAX = 8;
 
-function outcome(reply: NestTcpReply): string {
-  if (reply.err && typeof reply.err === 'object' && 'code' in reply.err) return String(reply.err.code);
-  return reply.response ? 'ok' : 'unexpected';
+function outcome(response: HttpResponse): string {
+  if (response.status === 200) return 'ok';
+  const body = response.body as { code?: unknown } | undefined;
+  return typeof body?.code === 'string' ? body.code : `unexpected ${response.status}`;
 }
 
 describe('brute-force protection', () => {
@@ -25,12 +27,9 @@ describe('brute-force protection', () => {
     if (!system) throw new Error('system did not start (see beforeAll)');
     return system;
   };
-  let tcp: RawTcpClient | undefined;
-  /** A login straight to the auth service, as if the gateway had seen it come from `clientIp`. */
-  const loginFrom = async (clientIp: string, password: string, username = VICTIM): Promise<string> => {
-    tcp ??= await RawTcpClient.connect(sys().authPort, LOCALHOST);
-    return outcome(await tcp.request('auth.login', { username, password }, 5_000, { clientIp }));
-  };
+  /** A login from another client: `clientIp`, as forwarded by the trusted proxy. */
+  const loginFrom = async (clientIp: string, password: string, username = VICTIM): Promise<string> =>
+    outcome(await sys().http.login({ username, password }, { headers: { 'x-forwarded-for': clientIp } }));
 
   beforeAll(async () => {
     system = await startSystem({
@@ -40,12 +39,12 @@ describe('brute-force protection', () => {
         LOGIN_THROTTLE_BASE_DELAY_MS: '1500',
         LOGIN_MAX_FAILURES_PER_HOUR: String(ACCOUNT_MAX),
       },
+      gatewayEnv: { TRUSTED_PROXIES: '127.0.0.1' },
     });
     expectSignedUp(await sys().http.signup({ username: VICTIM, password: PASSWORD }), VICTIM);
   });
 
   afterAll(async () => {
-    tcp?.destroy();
     await system?.teardown();
   });
 
@@ -65,8 +64,6 @@ describe('brute-force protection', () => {
   });
 
   it('keeps the counters across a restart of the auth service', async () => {
-    tcp?.destroy();
-    tcp = undefined;
     await sys().auth.restart();
     expectError(await sys().http.login({ username: VICTIM, password: PASSWORD }), 429, 'TOO_MANY_ATTEMPTS');
   });

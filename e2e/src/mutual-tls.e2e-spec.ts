@@ -65,6 +65,7 @@ describeWithOpenssl('mutual TLS between the gateway and the auth service', () =>
     foreign = makeCertificates(join(certsDir, 'foreign'));
     system = await startSystem({
       suite: 'mutual-tls',
+      transport: 'tcp',
       authEnv: { AUTH_TLS_CA: certs.ca, AUTH_TLS_CERT: certs.authCert, AUTH_TLS_KEY: certs.authKey },
       gatewayEnv: { AUTH_TLS_CA: certs.ca, AUTH_TLS_CERT: certs.gatewayCert, AUTH_TLS_KEY: certs.gatewayKey },
     });
@@ -102,7 +103,7 @@ describeWithOpenssl('mutual TLS between the gateway and the auth service', () =>
       name: 'gateway-without-tls',
       cwd: sys().workDir,
       port,
-      authPort: sys().authPort,
+      link: sys().link,
     });
     try {
       await plainGateway.start();
@@ -119,14 +120,14 @@ describeWithOpenssl('mutual TLS between the gateway and the auth service', () =>
 
 describe('binding the auth service beyond loopback without TLS', () => {
   it('prints a loud warning', async () => {
-    const system = await startSystem({ suite: 'public-bind' });
+    const system = await startSystem({ suite: 'public-bind', transport: 'tcp' });
     try {
       const port = await getFreePort(LOCALHOST);
       const exposed = createAuthProcess({
         suite: 'public-bind',
         name: 'auth-public',
         cwd: system.workDir,
-        port,
+        link: { transport: 'tcp', port },
         databaseUrl: system.database.url,
         env: { AUTH_TCP_HOST: '0.0.0.0' },
       });

@@ -9,6 +9,7 @@ import { HttpClient } from './support/http';
 import { getFreePort } from './support/ports';
 import type { AppProcess } from './support/processes';
 import { createAuthProcess, createGatewayProcess, LOCALHOST, startSystem, type TestSystem } from './support/system';
+import { type AuthLink, newAuthLink } from './support/transport';
 import { readUserRow } from './support/user-store';
 import { pollUntil } from './support/util';
 
@@ -138,18 +139,18 @@ describe('resilience of the gateway to the auth service going away', () => {
     let gateway: AppProcess | undefined;
     let auth: AppProcess | undefined;
     let database: TestDatabase | undefined;
-    let authPort = 0;
+    let link: AuthLink | undefined;
     let http: HttpClient | undefined;
 
     beforeAll(async () => {
-      authPort = await getFreePort(LOCALHOST);
+      link = await newAuthLink();
       const gatewayPort = await getFreePort(LOCALHOST);
       gateway = createGatewayProcess({
         suite: 'resilience',
         name: 'gateway-early',
         cwd: sys().workDir,
         port: gatewayPort,
-        authPort,
+        link,
         env: { AUTH_RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) },
       });
       await gateway.start();
@@ -163,7 +164,7 @@ describe('resilience of the gateway to the auth service going away', () => {
     });
 
     it('answers 503 AUTH_UNAVAILABLE in < 1000 ms, then 201/200 once the auth service is up (same gateway)', async () => {
-      if (!gateway || !http) throw new Error('the gateway did not start (see beforeAll)');
+      if (!gateway || !http || !link) throw new Error('the gateway did not start (see beforeAll)');
       const client = http;
       const credentials = { username: 'early_bird', password: 'Early-Gateway-Secret-5' };
       for (const send of [() => client.login(credentials), () => client.signup(credentials)]) {
@@ -181,7 +182,8 @@ describe('resilience of the gateway to the auth service going away', () => {
         suite: 'resilience',
         name: 'auth-late',
         cwd: sys().workDir,
-        port: authPort,
+        link,
+        metricsPort: await getFreePort(LOCALHOST),
         databaseUrl: database.url,
       });
       await auth.start();

@@ -127,7 +127,7 @@ describe('token sessions', () => {
         name,
         cwd: main.workDir,
         port,
-        authPort: main.authPort,
+        link: main.link,
         env,
       });
       extraGateways.push(gateway);

@@ -125,6 +125,7 @@ describe('raw NestJS-TCP clients against the auth service', () => {
   beforeAll(async () => {
     system = await startSystem({
       suite: 'tcp-raw',
+      transport: 'tcp',
       authEnv: {
         AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: String(INCOMPLETE_MESSAGE_TIMEOUT_MS),
         AUTH_TCP_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
@@ -349,7 +350,7 @@ describe('raw NestJS-TCP clients against the auth service', () => {
           suite: 'tcp-raw',
           name: `auth-frame-limit-${label.startsWith('not') ? 'default' : 'explicit'}`,
           cwd: sys().workDir,
-          port,
+          link: { transport: 'tcp', port },
           databaseUrl: database.url,
           env: { AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: String(INCOMPLETE_MESSAGE_TIMEOUT_MS), ...env },
         });
@@ -377,7 +378,7 @@ describe('raw NestJS-TCP clients against the auth service', () => {
         suite: 'tcp-raw',
         name: 'auth-frame-limit-too-big',
         cwd: sys().workDir,
-        port: await getFreePort(LOCALHOST),
+        link: { transport: 'tcp', port: await getFreePort(LOCALHOST) },
         databaseUrl: database.url,
         env: { AUTH_TCP_MAX_FRAME_BYTES: String(LARGEST_MAX_FRAME_BYTES + 1) },
       });

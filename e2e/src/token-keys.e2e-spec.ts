@@ -76,7 +76,7 @@ describe('tokens across processes: two gateways, key rotation, auth service down
       name: 'gateway-2',
       cwd: system.workDir,
       port,
-      authPort: system.authPort,
+      link: system.link,
       env: { TOKEN_CLOCK_TOLERANCE: '0s' },
     });
     await gateway2.start();
@@ -312,14 +312,15 @@ describe('tokens across processes: two gateways, key rotation, auth service down
 
   describe(`access token expiry (ACCESS_TOKEN_TTL=${SHORT_TTL_SECONDS}s)`, () => {
     it('→ 401 TOKEN_EXPIRED at a gateway with TOKEN_CLOCK_TOLERANCE=0s; the default 30 s tolerance still accepts it', async () => {
-      const { auth, authPort, database, workDir } = sys();
+      const { auth, link, authMetricsPort, database, workDir } = sys();
       await auth.stop();
       // The same port and database, a short access-token lifetime.
       shortTtlAuth = createAuthProcess({
         suite: SUITE,
         name: 'auth-short-ttl',
         cwd: workDir,
-        port: authPort,
+        link,
+        metricsPort: authMetricsPort,
         databaseUrl: database.url,
         env: { SIGNING_KEY_PUBLISH_LEAD: PUBLISH_LEAD, ACCESS_TOKEN_TTL: `${SHORT_TTL_SECONDS}s` },
       });

@@ -8,6 +8,7 @@ import { rotateKeys } from './commands/rotate-keys.command';
 import { seedUsers } from './commands/seed-users.command';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 import { describeDatabase } from './database/open-database';
+import { ServingStatus } from './health/serving-status';
 import { createAuthServer } from './transport/auth-server.factory';
 
 async function bootstrap(): Promise<void> {
@@ -29,6 +30,7 @@ async function bootstrap(): Promise<void> {
     );
   }
   await app.listen();
+  app.get(ServingStatus).follow(app.status);
   logger.log(
     banner('Auth microservice ready', {
       transport: server.description,

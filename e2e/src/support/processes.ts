@@ -56,6 +56,10 @@ const SCRUBBED_PREFIXES = [
   'SIGNING_KEY',
   'REVOCATION_',
   'JWKS_',
+  // Scale-out: transport and shared state.
+  'TRANSPORT',
+  'NATS_',
+  'REDIS_',
 ];
 
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
@@ -415,6 +419,15 @@ export function tcpConnectProbe(host: string, port: number): ReadinessProbe {
 }
 
 /** Ready when any HTTP response (a 404 is fine) comes back from `url`. */
+/** Ready once `url` answers 2xx (e.g. a readiness endpoint that answers 503 until the process is ready). */
+export function httpOkProbe(url: string): ReadinessProbe {
+  return async () => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  };
+}
+
 export function httpResponseProbe(url: string): ReadinessProbe {
   return async () => {
     const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });

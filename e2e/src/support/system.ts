@@ -9,11 +9,13 @@ import {
   AppProcess,
   AUTH_MAIN,
   GATEWAY_MAIN,
+  httpOkProbe,
   httpResponseProbe,
   runNodeScript,
   type ScriptRun,
   tcpConnectProbe,
 } from './processes';
+import { type AuthLink, linkEnvironment, newAuthLink, type TransportKind } from './transport';
 import { describeError } from './util';
 
 export const LOCALHOST = '127.0.0.1';
@@ -25,6 +27,12 @@ export interface SystemOptions {
   authEnv?: Record<string, string>;
   /** Extra variables for the gateway. */
   gatewayEnv?: Record<string, string>;
+  /** The link between them: TEST_TRANSPORT (TCP by default); suites about the TCP port itself say `tcp`. */
+  transport?: TransportKind;
+  /** A link of the suite's own making (e.g. NATS through a proxy it can cut); overrides `transport`. */
+  link?: AuthLink;
+  /** What the auth service is given as DATABASE_URL, from the fresh database's URL (e.g. through a proxy). */
+  databaseUrlForAuth?: (url: string) => string;
 }
 
 export interface TestSystem {
@@ -34,6 +42,9 @@ export interface TestSystem {
   readonly database: TestDatabase;
   readonly auth: AppProcess;
   readonly gateway: AppProcess;
+  /** How the gateway reaches the auth service: give it to any further gateway or auth process of the suite. */
+  readonly link: AuthLink;
+  /** The auth service's TCP port (TCP link), or 0 (NATS link: no port of its own). */
   readonly authPort: number;
   /** The auth service's metrics port (`AUTH_METRICS_PORT`): `GET http://127.0.0.1:<port>/metrics`. */
   readonly authMetricsPort: number;
@@ -49,12 +60,17 @@ export function createAuthProcess(options: {
   /** Name in log files; `auth` unless a suite runs more than one auth service. */
   name?: string;
   cwd: string;
-  port: number;
+  link: AuthLink;
   databaseUrl: string;
-  /** AUTH_METRICS_PORT; 0 (the default here) turns it off, so no two auth processes contend for 9464. */
+  /**
+   * AUTH_METRICS_PORT; 0 (the default here) turns it off, so no two auth processes contend for 9464.
+   * Required on a NATS link: readiness is its `GET /health/ready` (the process has no port of its own).
+   */
   metricsPort?: number;
   env?: Record<string, string>;
 }): AppProcess {
+  const { link, metricsPort = 0 } = options;
+  if (link.transport === 'nats' && !metricsPort) throw new Error('An auth process on NATS needs a metricsPort');
   return new AppProcess({
     suite: options.suite,
     name: options.name ?? 'auth',
@@ -63,13 +79,15 @@ export function createAuthProcess(options: {
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: APP_LOG_LEVEL,
-      AUTH_TCP_HOST: LOCALHOST,
-      AUTH_TCP_PORT: String(options.port),
+      ...linkEnvironment(link, LOCALHOST),
       DATABASE_URL: options.databaseUrl,
-      AUTH_METRICS_PORT: String(options.metricsPort ?? 0),
+      AUTH_METRICS_PORT: String(metricsPort),
       ...options.env,
     },
-    ready: { probe: tcpConnectProbe(LOCALHOST, options.port), port: options.port },
+    ready:
+      link.transport === 'tcp'
+        ? { probe: tcpConnectProbe(LOCALHOST, link.port), port: link.port }
+        : { probe: httpOkProbe(`http://${LOCALHOST}:${metricsPort}/health/ready`), port: metricsPort },
   });
 }
 
@@ -79,7 +97,7 @@ export function createGatewayProcess(options: {
   name?: string;
   cwd: string;
   port: number;
-  authPort: number;
+  link: AuthLink;
   env?: Record<string, string>;
 }): AppProcess {
   return new AppProcess({
@@ -92,8 +110,7 @@ export function createGatewayProcess(options: {
       LOG_LEVEL: APP_LOG_LEVEL,
       HOST: LOCALHOST,
       PORT: String(options.port),
-      AUTH_TCP_HOST: LOCALHOST,
-      AUTH_TCP_PORT: String(options.authPort),
+      ...linkEnvironment(options.link, LOCALHOST),
       AUTH_RPC_TIMEOUT_MS: '5000',
       // Suites send far more requests from 127.0.0.1 than any real client; rate-limit.e2e-spec.ts turns it on.
       RATE_LIMIT_ENABLED: 'false',
@@ -153,22 +170,22 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
   try {
     const database = await createTestDatabase(suite);
     cleanups.push(() => database.dispose());
-    const authPort = await getFreePort(LOCALHOST);
+    const link = options.link ?? (await newAuthLink(options.transport));
     const authMetricsPort = await getFreePort(LOCALHOST);
     const gatewayPort = await getFreePort(LOCALHOST);
 
     const auth = createAuthProcess({
       suite,
       cwd: workDir,
-      port: authPort,
-      databaseUrl: database.url,
+      link,
+      databaseUrl: options.databaseUrlForAuth?.(database.url) ?? database.url,
       metricsPort: authMetricsPort,
       env: options.authEnv,
     });
     cleanups.push(() => auth.stop());
     await auth.start();
 
-    const gateway = createGatewayProcess({ suite, cwd: workDir, port: gatewayPort, authPort, env: options.gatewayEnv });
+    const gateway = createGatewayProcess({ suite, cwd: workDir, port: gatewayPort, link, env: options.gatewayEnv });
     cleanups.push(() => gateway.stop());
     await gateway.start();
 
@@ -179,7 +196,8 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
       database,
       auth,
       gateway,
-      authPort,
+      link,
+      authPort: link.transport === 'tcp' ? link.port : 0,
       authMetricsPort,
       gatewayPort,
       baseUrl,

@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypedConfigModule } from '@nestjs-microservices/runtime';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import { Subject } from 'rxjs';
+import { ServingStatus } from '../health/serving-status';
 import { MetricsServer } from './metrics-server.service';
 import { MetricsModule } from './metrics.module';
 
@@ -63,7 +65,37 @@ describe('MetricsServer (AUTH_METRICS_HOST / AUTH_METRICS_PORT)', () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 
-  it('answers 404 to anything but GET /metrics', async () => {
+  it('answers the liveness probe at once, and the readiness probe only while the transport is connected', async () => {
+    const port = await freePort();
+    const moduleRef = await startMetrics({ AUTH_METRICS_PORT: String(port) });
+    const probe = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    try {
+      const status$ = new Subject<string>();
+      expect(await probe('/health/live')).toEqual({ status: 200, body: { status: 'ok', transport: 'starting' } });
+      expect(await probe('/health/ready')).toEqual({
+        status: 503,
+        body: { status: 'unavailable', transport: 'starting' },
+      });
+
+      moduleRef.get(ServingStatus).follow(status$);
+      status$.next('connected');
+      expect(await probe('/health/ready')).toEqual({ status: 200, body: { status: 'ok', transport: 'connected' } });
+
+      status$.next('reconnecting');
+      expect(await probe('/health/ready')).toEqual({
+        status: 503,
+        body: { status: 'unavailable', transport: 'reconnecting' },
+      });
+      expect((await probe('/health/live')).status).toBe(200);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('answers 404 to anything but GET /metrics and the probes', async () => {
     const port = await freePort();
     const moduleRef = await startMetrics({ AUTH_METRICS_PORT: String(port) });
     try {
@@ -74,6 +106,8 @@ describe('MetricsServer (AUTH_METRICS_HOST / AUTH_METRICS_PORT)', () => {
         ['GET', '/api/metrics'],
         ['POST', '/metrics'],
         ['DELETE', '/metrics'],
+        ['POST', '/health/ready'],
+        ['GET', '/health'],
       ]) {
         const response = await fetch(`${base}${path}`, { method });
         expect({ method, path, status: response.status, body: await response.text() }).toEqual({

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { AuthConfig } from '../config/auth-config';
+import { ServingStatus } from '../health/serving-status';
 
 /**
- * The auth service speaks TCP, not HTTP, so Prometheus scrapes it on a small HTTP server of its own
- * (AUTH_METRICS_HOST:AUTH_METRICS_PORT, loopback by default): `GET /metrics`, 404 for anything else.
- * Started with the application and closed by `app.close()`; AUTH_METRICS_PORT=0 turns it off.
+ * The auth service speaks TCP or NATS, not HTTP, so Prometheus scrapes it on a small HTTP server of its own
+ * (AUTH_METRICS_HOST:AUTH_METRICS_PORT, loopback by default): `GET /metrics`, and the probes an orchestrator
+ * needs — `GET /health/live` (the process answers) and `GET /health/ready` (it takes requests: see
+ * `ServingStatus`) — 404 for anything else. Started with the application and closed by `app.close()`;
+ * AUTH_METRICS_PORT=0 turns it off.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -17,6 +20,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly registry: Registry,
     private readonly config: AuthConfig,
+    private readonly serving: ServingStatus,
   ) {}
 
   /** Where it listens; undefined while it does not. */
@@ -54,6 +58,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '').split('?')[0];
+    if (request.method === 'GET' && (path === '/health/live' || path === '/health/ready')) {
+      const ready = path === '/health/live' || this.serving.serving;
+      const body = JSON.stringify({ status: ready ? 'ok' : 'unavailable', transport: this.serving.transport });
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(body);
+      return;
+    }
     if (request.method !== 'GET' || path !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
       return;

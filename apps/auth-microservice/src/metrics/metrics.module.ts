@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { createMetricsRegistry } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
+import { ServingStatus } from '../health/serving-status';
 import { AccountMetrics } from './account.metrics';
 import { MetricsServer } from './metrics-server.service';
 import { PasswordHashMetrics } from './password-hash.metrics';
@@ -9,7 +10,8 @@ import { RpcServerMetrics } from './rpc-server.metrics';
 /**
  * The auth service's metrics, defined here and nowhere else: one registry (with the process's
  * standard series and `service="auth"`), the metric holders that record into it, and the HTTP
- * server that serves it. Global, so any feature module can inject a metric holder.
+ * server that serves it (with the liveness and readiness probes). Global, so any feature module can
+ * inject a metric holder.
  */
 @Global()
 @Module({
@@ -19,7 +21,8 @@ import { RpcServerMetrics } from './rpc-server.metrics';
     AccountMetrics,
     PasswordHashMetrics,
     MetricsServer,
+    ServingStatus,
   ],
-  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics],
+  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics, ServingStatus],
 })
 export class MetricsModule {}
