@@ -23,6 +23,26 @@ describe('SigningKeysService (SQLite in memory)', () => {
   const serviceWith = (env: Record<string, string> = {}) =>
     new SigningKeysService(new SigningKeysRepository(db), new AuthConfig(authEnvSchema.parse(env)));
 
+  /** An instance whose reads and writes take a few milliseconds, like a networked database: awaits interleave. */
+  class SlowRepository extends SigningKeysRepository {
+    private async pause(): Promise<void> {
+      await new Promise((resolve) => setTimeout(resolve, 1 + Math.floor(Math.random() * 5)));
+    }
+    override async findAll(): ReturnType<SigningKeysRepository['findAll']> {
+      await this.pause();
+      return super.findAll();
+    }
+    override async insert(...args: Parameters<SigningKeysRepository['insert']>): Promise<boolean> {
+      await this.pause();
+      return super.insert(...args);
+    }
+  }
+  const slowInstances = (count: number) =>
+    Array.from(
+      { length: count },
+      () => new SigningKeysService(new SlowRepository(db), new AuthConfig(authEnvSchema.parse({}))),
+    );
+
   it('creates one active key at first start, and a second instance uses it', async () => {
     const first = serviceWith();
     await first.onModuleInit();
@@ -34,6 +54,15 @@ describe('SigningKeysService (SQLite in memory)', () => {
     expect((await first.jwks()).keys).toEqual([
       { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: a.kid, alg: 'EdDSA', use: 'sig' },
     ]);
+  });
+
+  it('creates one key when several instances start at the same moment on an empty database', async () => {
+    const instances = slowInstances(5);
+    await Promise.all(instances.map((instance) => instance.onModuleInit()));
+
+    const kids = await Promise.all(instances.map(async (instance) => (await instance.signingKey()).kid));
+    expect(new Set(kids).size).toBe(1);
+    expect((await instances[0].jwks()).keys).toHaveLength(1);
   });
 
   it('publishes the key it signs with: the JWK verifies what the private key signed', async () => {
@@ -66,6 +95,17 @@ describe('SigningKeysService (SQLite in memory)', () => {
     const [ka, kb] = await Promise.all([a.rotate(), b.rotate()]);
     expect(ka.generation).toBe(kb.generation);
     await expect(db.selectFrom('signing_keys').select('kid').execute()).resolves.toHaveLength(2);
+  });
+
+  it('rotates once when several instances find the rotation due at the same moment', async () => {
+    const instances = slowInstances(5);
+    await instances[0].onModuleInit();
+    await Promise.all(instances.slice(1).map((instance) => instance.onModuleInit()));
+    const later = new Date(Date.now() + 31 * 86_400_000);
+
+    await Promise.all(instances.map((instance) => instance.maintain(later)));
+
+    expect((await instances[0].jwks(later)).keys).toHaveLength(2);
   });
 
   it('rotates on its own once the interval has passed', async () => {

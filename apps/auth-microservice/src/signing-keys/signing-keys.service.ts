@@ -40,7 +40,7 @@ export class SigningKeysService implements OnModuleInit {
   /** Creates the first key when there is none, seals keys stored before a secret was set, and checks the secret. */
   async onModuleInit(): Promise<void> {
     await this.reload();
-    if (this.keys.length === 0) await this.rotate();
+    if (this.keys.length === 0) await this.addNextGeneration(new Date());
     await this.sealPlaintextKeys();
     await this.signingKey();
     if (!this.encryption.enabled) {
@@ -91,6 +91,15 @@ export class SigningKeysService implements OnModuleInit {
    */
   async rotate(now = new Date()): Promise<SigningKey> {
     await this.reload();
+    return this.addNextGeneration(now);
+  }
+
+  /**
+   * Adds the generation after the newest key this instance has loaded. Deciding on the keys as loaded, not on a
+   * fresh read, is what makes concurrent decisions safe: instances that saw the same keys (all at start-up, or all
+   * finding the rotation due) insert the same generation, and the unique generation lets only one of them in.
+   */
+  private async addNextGeneration(now: Date): Promise<SigningKey> {
     const generation = Math.max(0, ...this.keys.map((key) => key.generation)) + 1;
     const activatesAt = signingKeyAt(this.keys, now)
       ? new Date(now.getTime() + this.config.signingKeys.publishLeadMs)
@@ -113,7 +122,7 @@ export class SigningKeysService implements OnModuleInit {
   /** Called on a timer by every instance: rotates when due and deletes keys no token can use any more. */
   async maintain(now = new Date()): Promise<void> {
     await this.reload();
-    if (isRotationDue(this.keys, now, this.config.signingKeys.rotationIntervalMs)) await this.rotate(now);
+    if (isRotationDue(this.keys, now, this.config.signingKeys.rotationIntervalMs)) await this.addNextGeneration(now);
     const expired = expiredKeys(this.keys, now, this.config.accessTokenHorizonMs);
     if (expired.length > 0) {
       await this.repository.delete(expired.map((key) => key.kid));
