@@ -2,6 +2,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-microservices/runtime';
+import { AUTH_EVENTS } from '@nestjs-microservices/shared';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { rotateKeys } from './commands/rotate-keys.command';
@@ -9,6 +10,7 @@ import { seedUsers } from './commands/seed-users.command';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 import { describeDatabase } from './database/open-database';
 import { ServingStatus } from './health/serving-status';
+import { RevocationBroadcast } from './sessions/revocation-broadcast';
 import { createAuthServer } from './transport/auth-server.factory';
 
 async function bootstrap(): Promise<void> {
@@ -31,6 +33,10 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen();
   app.get(ServingStatus).follow(app.status);
+  const { publishEvent } = server;
+  if (publishEvent) {
+    app.get(RevocationBroadcast).attach((ended) => publishEvent(AUTH_EVENTS.sessionsRevoked, ended));
+  }
   logger.log(
     banner('Auth microservice ready', {
       transport: server.description,

@@ -31,6 +31,16 @@ export const AUTH_PATTERNS = {
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
 
+/**
+ * Events the auth service publishes when a broker carries them (TRANSPORT=nats): no reply, and every gateway
+ * gets each one (not one member of a queue group). `sessionsRevoked` carries `EndedSessionsResponse`.
+ */
+export const AUTH_EVENTS = {
+  sessionsRevoked: 'auth.events.sessions-revoked',
+} as const;
+
+export type AuthEvent = (typeof AUTH_EVENTS)[keyof typeof AUTH_EVENTS];
+
 /** `auth.jwks` takes no arguments. */
 export type NoArguments = Record<string, never>;
 

@@ -32,6 +32,24 @@ export class AuthNatsClient extends ClientNats {
     }
   }
 
+  /** Calls `listener` with the `data` of every `pattern` event from now on (reconnects keep the subscription). */
+  async subscribeToEvent(pattern: string, listener: (data: unknown) => void): Promise<void> {
+    const connection = await this.connect();
+    connection.subscribe(natsSubject(this.settings.nats, pattern), {
+      callback: (error, message) => {
+        if (error) return;
+        let packet: unknown;
+        try {
+          packet = JSON.parse(new TextDecoder().decode(message.data));
+        } catch {
+          this.logger.warn(`Ignored an event on ${message.subject} that is not JSON`);
+          return;
+        }
+        listener(typeof packet === 'object' && packet !== null ? (packet as { data?: unknown }).data : undefined);
+      },
+    });
+  }
+
   protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let listening = true;
     const deliver = async (): Promise<void> => {

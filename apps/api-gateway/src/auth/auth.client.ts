@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import {
+  AUTH_EVENTS,
   AUTH_PATTERNS,
   AUTH_SERVICE,
   type AuthHealthResponse,
@@ -29,6 +30,7 @@ import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ApiError } from '../common/api-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { AuthRpcMetrics } from '../metrics/auth-rpc.metrics';
+import { AuthNatsClient } from './auth-nats.client';
 
 type Pattern = keyof AuthRpcContract;
 
@@ -91,6 +93,16 @@ export class AuthClient {
   /** The sessions revoked since `since` (all whose tokens may still be alive without it). */
   revocations(query: RevocationsQueryDto, meta: RequestMeta): Promise<RevocationsResponse> {
     return this.call(AUTH_PATTERNS.revocations, query, meta);
+  }
+
+  /**
+   * Where the transport broadcasts (NATS), calls `listener` with every `AUTH_EVENTS.sessionsRevoked` event
+   * (unvalidated: check it) and answers true; answers false where it cannot (TCP). Rejects if NATS is unreachable.
+   */
+  async onSessionsRevoked(listener: (event: unknown) => void): Promise<boolean> {
+    if (!(this.client instanceof AuthNatsClient)) return false;
+    await this.client.subscribeToEvent(AUTH_EVENTS.sessionsRevoked, listener);
+    return true;
   }
 
   /**

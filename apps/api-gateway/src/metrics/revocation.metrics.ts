@@ -7,6 +7,7 @@ export class RevocationMetrics {
   private readonly listSize: Gauge;
   private readonly failures: Counter;
   private readonly lastSuccess: Gauge;
+  private readonly pushed: Counter;
 
   constructor(registry: Registry) {
     this.listSize = new Gauge({
@@ -24,6 +25,15 @@ export class RevocationMetrics {
       help: 'When the revocation list was last synced with the auth service (Unix time)',
       registers: [registry],
     });
+    this.pushed = new Counter({
+      name: 'revocation_events_received_total',
+      help: 'Revocation events received from the broker (TRANSPORT=nats), applied before the next poll',
+      registers: [registry],
+    });
+  }
+
+  eventReceived(): void {
+    this.pushed.inc();
   }
 
   listSizeIs(size: number): void {

@@ -52,6 +52,8 @@ export function fakeAuthClient(): FakeAuthClient {
     jwks: jest.fn(() => Promise.resolve({ keys: [signingKey.jwk] })),
     revocations: jest.fn(() => Promise.resolve({ serverTime: new Date().toISOString(), revoked: [] })),
     health: jest.fn(() => Promise.resolve({ database: { status: 'up', durationMs: 0.4 } })),
+    // Like TCP: no broadcast, the revocation list comes from polling only.
+    onSessionsRevoked: jest.fn(() => Promise.resolve(false)),
   };
 }
 

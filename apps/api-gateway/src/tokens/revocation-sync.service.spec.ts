@@ -14,6 +14,7 @@ const unavailable = () => new ApiError('AUTH_UNAVAILABLE', ERROR_MESSAGES.AUTH_U
 
 describe('RevocationSyncService', () => {
   let revocations: jest.Mock<Promise<RevocationsResponse>, [RevocationsQueryDto]>;
+  let onSessionsRevoked: jest.Mock<Promise<boolean>, [(event: unknown) => void]>;
   let registry: Registry;
   let list: RevocationList;
   let sync: RevocationSyncService;
@@ -37,7 +38,13 @@ describe('RevocationSyncService', () => {
     const config = new GatewayConfig(gatewayEnvSchema.parse({ TOKEN_CLOCK_TOLERANCE: '0s' }));
     const metrics = new RevocationMetrics(registry);
     list = new RevocationList(config, metrics);
-    sync = new RevocationSyncService({ revocations } as unknown as AuthClient, list, metrics, config);
+    onSessionsRevoked = jest.fn<Promise<boolean>, [(event: unknown) => void]>(() => Promise.resolve(false));
+    sync = new RevocationSyncService(
+      { revocations, onSessionsRevoked } as unknown as AuthClient,
+      list,
+      metrics,
+      config,
+    );
   });
 
   afterEach(() => {
@@ -177,5 +184,57 @@ describe('RevocationSyncService', () => {
 
     expect(setIntervalSpy).toHaveBeenCalledWith(expect.any(Function), 1_000);
     expect(unref).toHaveBeenCalled();
+  });
+
+  describe('revocation events (TRANSPORT=nats)', () => {
+    it('does not subscribe again where the transport cannot broadcast (TCP)', async () => {
+      await sync.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(3_000);
+
+      expect(onSessionsRevoked).toHaveBeenCalledTimes(1);
+      expect(revocations).toHaveBeenCalledTimes(4);
+    });
+
+    it('subscribes once, and applies an event at once, without waiting for the next poll', async () => {
+      let listener: ((event: unknown) => void) | undefined;
+      onSessionsRevoked.mockImplementation((registered) => {
+        listener = registered;
+        return Promise.resolve(true);
+      });
+      await sync.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(onSessionsRevoked).toHaveBeenCalledTimes(1);
+      const polls = revocations.mock.calls.length;
+
+      listener?.({ revoked: [{ sessionId: 'pushed', until: iso(Date.now() + 60_000) }] });
+
+      expect(list.isRevoked('pushed')).toBe(true);
+      expect(revocations).toHaveBeenCalledTimes(polls);
+      expect(await metric('revocation_events_received_total')).toBe('1');
+    });
+
+    it('ignores an event that is not a list of revoked sessions', async () => {
+      let listener: ((event: unknown) => void) | undefined;
+      onSessionsRevoked.mockImplementation((registered) => {
+        listener = registered;
+        return Promise.resolve(true);
+      });
+      await sync.onApplicationBootstrap();
+
+      for (const garbage of [undefined, null, 'x', { revoked: 'x' }, { revoked: [null] }, { revoked: [1] }]) {
+        expect(() => listener?.(garbage)).not.toThrow();
+      }
+      expect(list.size).toBe(0);
+      expect(await metric('revocation_events_received_total')).toBe('0');
+    });
+
+    it('tries to subscribe again at the next poll when the broker was unreachable', async () => {
+      onSessionsRevoked.mockRejectedValueOnce(new Error('NATS: connection refused')).mockResolvedValue(true);
+
+      await sync.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(3_000);
+
+      expect(onSessionsRevoked).toHaveBeenCalledTimes(2);
+    });
   });
 });

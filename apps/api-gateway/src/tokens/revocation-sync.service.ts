@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { RevocationsQueryDto } from '@nestjs-microservices/shared';
+import type { RevocationsQueryDto, RevokedSession } from '@nestjs-microservices/shared';
 import { AuthClient } from '../auth/auth.client';
 import { backgroundMeta } from '../common/background-meta';
 import { GatewayConfig } from '../config/gateway-config';
@@ -16,6 +16,8 @@ export const REVOCATION_SYNC_OVERLAP_MS = 5_000;
  * Keeps the revocation list in step with the auth service: a full list first, then every
  * REVOCATION_SYNC_INTERVAL what changed since the last answer (with an overlap). One poll at a time;
  * while the auth service cannot be reached the list stays as it is, and readiness reports the sync stale.
+ * Over NATS it also subscribes to the auth service's revocation events, applied the moment they arrive;
+ * the poll stays, for what was published while this gateway was disconnected.
  */
 @Injectable()
 export class RevocationSyncService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,6 +28,7 @@ export class RevocationSyncService implements OnApplicationBootstrap, OnModuleDe
   private lastServerTimeMs: number | undefined;
   private lastSuccessMs: number | undefined;
   private failing = false;
+  private events: 'not yet' | 'subscribed' | 'not broadcast' = 'not yet';
 
   constructor(
     private readonly auth: AuthClient,
@@ -60,7 +63,30 @@ export class RevocationSyncService implements OnApplicationBootstrap, OnModuleDe
     return this.inFlight;
   }
 
+  /** Subscribes to revocation events once the transport can (retried at each poll until it could). */
+  private async subscribeToEvents(): Promise<void> {
+    if (this.events !== 'not yet') return;
+    try {
+      const subscribed = await this.auth.onSessionsRevoked((event) => this.applyEvent(event));
+      this.events = subscribed ? 'subscribed' : 'not broadcast';
+      if (subscribed) this.logger.log('Receiving revocation events from the broker');
+    } catch {
+      // The broker is unreachable: the poll reports the outage; the next poll tries again.
+    }
+  }
+
+  private applyEvent(event: unknown): void {
+    const revoked = (event as { revoked?: unknown } | null | undefined)?.revoked;
+    if (!Array.isArray(revoked) || !revoked.every((entry) => typeof entry === 'object' && entry !== null)) {
+      this.logger.warn('Ignored a revocation event without a list of revoked sessions');
+      return;
+    }
+    this.list.add(revoked as RevokedSession[]);
+    this.metrics.eventReceived();
+  }
+
   private async poll(): Promise<void> {
+    await this.subscribeToEvents();
     const query: RevocationsQueryDto =
       this.lastServerTimeMs === undefined
         ? {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TokensModule } from '../tokens/tokens.module';
+import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
 import { SessionsController } from './sessions.controller';
 import { SessionsMaintenance } from './sessions.maintenance';
@@ -9,7 +10,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TokensModule],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionsRepository, SessionMetrics, SessionsMaintenance],
-  exports: [SessionsService],
+  providers: [SessionsService, SessionsRepository, SessionMetrics, SessionsMaintenance, RevocationBroadcast],
+  exports: [SessionsService, RevocationBroadcast],
 })
 export class SessionsModule {}

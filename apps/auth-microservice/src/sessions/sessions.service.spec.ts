@@ -9,6 +9,7 @@ import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
 import { openDatabase } from '../database/open-database';
 import { hashRefreshToken } from './refresh-token';
+import type { RevocationBroadcast } from './revocation-broadcast';
 import type { SessionsService } from './sessions.service';
 import { createSessionStack } from './sessions.spec-helpers';
 
@@ -18,13 +19,14 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
   let db: Kysely<Database>;
   let sessions: SessionsService;
   let registry: Registry;
+  let broadcast: RevocationBroadcast;
 
   async function setUp(env: Record<string, string> = {}): Promise<void> {
     db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
     registry = new Registry();
     const config = new AuthConfig(authEnvSchema.parse(env));
-    sessions = (await createSessionStack(db, config, registry, new AuditLog(registry))).sessions;
+    ({ sessions, broadcast } = await createSessionStack(db, config, registry, new AuditLog(registry)));
   }
 
   async function user(username: string): Promise<{ id: string; username: string }> {
@@ -106,6 +108,21 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
       const ended = await sessions.logoutAll(b.accessToken, META);
       expect(ended.revoked.map((entry) => entry.sessionId).sort()).toEqual(listed.map((entry) => entry.id).sort());
       await expect(rpcErrorOf(sessions.list(a.accessToken))).resolves.toMatchObject({ code: 'SESSION_REVOKED' });
+    });
+
+    it('broadcasts what a logout ended, exactly as it answers it (once attached to a transport that can)', async () => {
+      const alice = await user('alice');
+      const a = await sessions.start(alice, META);
+      expect((await sessions.logout(a.accessToken, META)).revoked).toHaveLength(1);
+
+      const sink = jest.fn();
+      broadcast.attach(sink);
+      const b = await sessions.start(alice, META);
+      const ended = await sessions.logout(b.accessToken, META);
+
+      expect(sink).toHaveBeenCalledTimes(1);
+      expect(sink).toHaveBeenCalledWith(ended);
+      expect(ended.revoked).toHaveLength(1);
     });
 
     it('feeds revocations: everything within the horizon without `since`, only newer ones with it', async () => {

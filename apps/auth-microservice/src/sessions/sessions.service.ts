@@ -17,6 +17,7 @@ import { AuthConfig } from '../config/auth-config';
 import { AccessTokens, type TokenSubject } from '../tokens/access-tokens.service';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { isActive, type RevocationReason, type Session, toSessionResponse } from './session';
+import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
 import { type Executor, SessionsRepository } from './sessions.repository';
 
@@ -40,6 +41,7 @@ export class SessionsService {
     private readonly audit: AuditLog,
     private readonly config: AuthConfig,
     private readonly metrics: SessionMetrics,
+    private readonly broadcast: RevocationBroadcast,
   ) {}
 
   /** A new session for a user who just proved their password. */
@@ -191,7 +193,7 @@ export class SessionsService {
     return this.ended(principal.userId, ids, reason, meta, now);
   }
 
-  /** Audits sessions that ended at `at` (once committed), and answers them as the gateways need them. */
+  /** Audits sessions that ended at `at` (once committed), tells the gateways, and answers them as they need them. */
   ended(
     userId: string,
     sessionIds: readonly string[],
@@ -202,7 +204,9 @@ export class SessionsService {
     for (const sessionId of sessionIds) {
       this.audit.record('session.ended', { userId, sessionId, reason, clientIp: meta.clientIp });
     }
-    return { revoked: sessionIds.map((sessionId) => this.revokedSession(sessionId, at)) };
+    const ended = { revoked: sessionIds.map((sessionId) => this.revokedSession(sessionId, at)) };
+    this.broadcast.announce(ended);
+    return ended;
   }
 
   private async tokens(

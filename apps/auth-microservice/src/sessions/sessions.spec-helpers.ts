@@ -6,6 +6,7 @@ import type { Database } from '../database/database.types';
 import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { AccessTokens } from '../tokens/access-tokens.service';
+import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -21,6 +22,14 @@ export async function createSessionStack(
   await keys.onModuleInit();
   const tokens = new AccessTokens(keys, config);
   const repository = new SessionsRepository(db, 'sqlite');
-  const sessions = new SessionsService(repository, tokens, audit, config, new SessionMetrics(registry, repository));
-  return { keys, tokens, repository, sessions };
+  const broadcast = new RevocationBroadcast();
+  const sessions = new SessionsService(
+    repository,
+    tokens,
+    audit,
+    config,
+    new SessionMetrics(registry, repository),
+    broadcast,
+  );
+  return { keys, tokens, repository, sessions, broadcast };
 }

@@ -81,6 +81,12 @@ export class AuthNatsServer extends ServerNats {
     };
   }
 
+  /** Publishes an event (no reply) to every subscriber, e.g. every gateway: Nest's event packet, as JSON. */
+  publishEvent(pattern: string, data: unknown): void {
+    const encoded = new TextEncoder().encode(JSON.stringify({ pattern, data }));
+    this.unwrap<NatsConnection>().publish(natsSubject(this.settings.nats, pattern), encoded);
+  }
+
   override async close(): Promise<void> {
     for (const subscription of this.subscriptionsByPattern.splice(0)) subscription.unsubscribe();
     if (this.inFlight.size > 0) this.logger.log(`Waiting for ${this.inFlight.size} request(s) in flight`);

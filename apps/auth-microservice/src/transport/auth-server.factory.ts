@@ -11,21 +11,25 @@ export interface AuthServer {
   description: string;
   /** Listening on a network address anyone may reach, without TLS: worth a loud warning. */
   exposedWithoutTls: boolean;
+  /** Sends an event to every subscriber (every gateway), where the transport can (NATS); TCP cannot. */
+  publishEvent?: (pattern: string, data: unknown) => void;
 }
 
 /** The one place the auth service's transport is chosen (TRANSPORT); the handlers are the same on each. */
 export function createAuthServer(config: AuthConfig): AuthServer {
   const { host, port, maxFrameBytes, incompleteMessageTimeoutMs, maxConnections, tls } = config.tcp;
   if (config.nats) {
+    const strategy = new AuthNatsServer({
+      nats: config.nats,
+      queue: config.nats.queue,
+      maxPayloadBytes: maxFrameBytes,
+      connectionName: `auth-microservice@${hostname()}:${process.pid}`,
+    });
     return {
-      strategy: new AuthNatsServer({
-        nats: config.nats,
-        queue: config.nats.queue,
-        maxPayloadBytes: maxFrameBytes,
-        connectionName: `auth-microservice@${hostname()}:${process.pid}`,
-      }),
+      strategy,
       description: `${describeNats(config.nats)}, queue group ${config.nats.queue}`,
       exposedWithoutTls: false,
+      publishEvent: (pattern, data) => strategy.publishEvent(pattern, data),
     };
   }
   return {
