@@ -1,0 +1,139 @@
+import type { Measurement } from './load';
+import type { BenchOptions } from './options';
+
+/** One line of the table: a scenario (or one side of a two-sided one) and what it measured. */
+export interface Row {
+  /** Scenario name (`me`, `login`, …; `live-under-login` has two rows, `live-under-login:flood` the second). */
+  id: string;
+  /** What was asked, e.g. `GET /api/auth/me`. */
+  title: string;
+  /** The baseline it is compared with: A = bare Fastify (req/s), B = argon2id alone (hashes/s); none for a probe. */
+  baseline?: 'A' | 'B';
+  measurement: Measurement;
+  /** requests/s ÷ the baseline's, once both are known. */
+  ratio?: number;
+  /** CPU used while measured, in cores (CPU seconds per second), by process: gateway, auth, bench (the load). */
+  cpu?: Record<string, number>;
+}
+
+/** One step of the growth scenario: the database holds `users` users. */
+export interface GrowthStep {
+  users: number;
+  /** Seconds `users:seed` took to add this step's users. */
+  seedS: number;
+  login: Measurement;
+  sessions: Measurement;
+  /** Highest VmRSS of the auth service while this step was measured, MB. */
+  authRssMb?: number;
+  /** p50 ÷ the first step's p50. */
+  loginP50Ratio?: number;
+  sessionsP50Ratio?: number;
+}
+
+export interface Target {
+  id: string;
+  description: string;
+  /** The figure measured, as shown. */
+  measured: string;
+  /** undefined: not measured in this run (its scenario did not run). */
+  met: boolean | undefined;
+}
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the run started and when it ended. */
+  loadStart: number;
+  loadEnd?: number;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt?: string;
+  machine: Machine;
+  options: BenchOptions;
+  database: string;
+  rows: Row[];
+  growth: GrowthStep[];
+  targets: Target[];
+  notes: string[];
+}
+
+/** Fills in each row's ratio to its baseline of the same run (A: `baseline-http`, B: `baseline-hash`). */
+export function withRatios(rows: readonly Row[]): Row[] {
+  const rps = (id: string) => rows.find((row) => row.id === id)?.measurement.rps;
+  const base = { A: rps('baseline-http'), B: rps('baseline-hash') };
+  return rows.map((row) => {
+    const reference = row.baseline && base[row.baseline];
+    return reference ? { ...row, ratio: row.measurement.rps / reference } : { ...row };
+  });
+}
+
+/** Fills in each growth step's p50 ratios to the first step. */
+export function withGrowthRatios(steps: readonly GrowthStep[]): GrowthStep[] {
+  const [first] = steps;
+  const ratio = (value: number, reference: number | undefined) => (reference ? value / reference : undefined);
+  return steps.map((step) => ({
+    ...step,
+    loginP50Ratio: ratio(step.login.latency.p50, first?.login.latency.p50),
+    sessionsP50Ratio: ratio(step.sessions.latency.p50, first?.sessions.latency.p50),
+  }));
+}
+
+const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
+const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+
+/** Each target of the issue, met or not, from the rows (with ratios) and the growth steps. */
+export function evaluateTargets(rows: readonly Row[], growth: readonly GrowthStep[]): Target[] {
+  const row = (id: string) => rows.find((candidate) => candidate.id === id);
+  const ratioTarget = (id: string, what: string, min: number, baseline: string): Target => {
+    const found = row(id);
+    return {
+      id: `${id}-ratio`,
+      description: `${what} ≥ ${pct(min)} of ${baseline}`,
+      measured: found?.ratio === undefined ? '—' : pct(found.ratio),
+      met: found?.ratio === undefined ? undefined : found.ratio >= min && found.measurement.errors.total === 0,
+    };
+  };
+  const p99Target = (id: string, what: string, maxMs: number): Target => {
+    const found = row(id);
+    return {
+      id: `${id}-p99`,
+      description: `${what} p99 ≤ ${maxMs} ms`,
+      measured: found ? ms(found.measurement.latency.p99) : '—',
+      met: found ? found.measurement.latency.p99 <= maxMs : undefined,
+    };
+  };
+  const last = growth.length > 1 ? growth[growth.length - 1] : undefined;
+  const first = growth[0];
+  return [
+    ratioTarget('me', '`GET /api/auth/me` req/s', 0.6, 'baseline A'),
+    p99Target('me', '`GET /api/auth/me`', 10),
+    ratioTarget('sessions', '`GET /api/auth/sessions` (one round trip) req/s', 0.25, 'baseline A'),
+    ratioTarget('login', '`POST /api/auth/login` req/s', 0.85, 'baseline B (hashes/s)'),
+    ratioTarget('signup', '`POST /api/auth/signup` req/s', 0.85, 'baseline B (hashes/s)'),
+    p99Target('live-under-login', '`GET /api/health/live` under a login flood', 20),
+    {
+      id: 'growth-login-p50',
+      description: `login p50 at ${last ? last.users.toLocaleString('en-US') : 'the largest step'} users ≤ 1.15 × at ${
+        first ? first.users.toLocaleString('en-US') : 'the first'
+      }`,
+      measured: last?.loginP50Ratio === undefined ? '—' : `${last.loginP50Ratio.toFixed(2)} ×`,
+      met: last?.loginP50Ratio === undefined ? undefined : last.loginP50Ratio <= 1.15,
+    },
+    {
+      id: 'growth-rss',
+      description: `auth service RSS at ${last ? last.users.toLocaleString('en-US') : 'the largest step'} users ≤ 250 MB`,
+      measured: last?.authRssMb === undefined ? '—' : `${last.authRssMb.toFixed(0)} MB`,
+      met: last?.authRssMb === undefined ? undefined : last.authRssMb <= 250,
+    },
+  ];
+}
+
+/** `met`, `not met` or `not measured`; in --quick mode never asserted, and said so. */
+export function verdict(target: Target, quick: boolean): string {
+  const base = target.met === undefined ? 'not measured' : target.met ? 'met' : 'NOT met';
+  return quick && target.met !== undefined ? `${base} (quick run: not asserted)` : base;
+}

@@ -1,0 +1,135 @@
+import { createBenchDatabase } from './database';
+import { measureHashing } from './hash-baseline';
+import type { Managed } from './launcher';
+import { fire, type LoadOptions, type Measurement, measure } from './load';
+import type { BenchOptions, ScenarioName } from './options';
+import type { Row } from './results';
+import { liveProbe, loginRoute, refreshRoute, signupRoute, tokenRoute } from './scenarios';
+import { BENCH_PASSWORD, loginAll, seededNames } from './sessions';
+import { type RunningSystem, seedUsers, startBaselineServer, startSystem } from './system';
+
+/** What every part of a run shares. */
+export interface RunContext {
+  options: BenchOptions;
+  /** The run's temp directory (databases, logs), removed at the end. */
+  workDir: string;
+  log(line: string): void;
+  /** Registers clean-up work (stop a process, drop a database) that runs at the end, on failure and on Ctrl-C. */
+  defer(work: () => Promise<void>): void;
+}
+
+/** Measures `work` and the CPU each process used meanwhile, in cores. */
+export async function withCpu<T>(
+  processes: Record<string, Managed | undefined>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: Record<string, number> }> {
+  const started = performance.now();
+  const before = Object.entries(processes).map(([name, child]) => [name, child?.cpuSeconds()] as const);
+  const ownBefore = process.cpuUsage();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1_000;
+  const own = process.cpuUsage(ownBefore);
+  const cpu: Record<string, number> = {};
+  for (const [name, start] of before) {
+    const end = processes[name]?.cpuSeconds();
+    if (start !== undefined && end !== undefined) cpu[name] = (end - start) / seconds;
+  }
+  cpu['bench'] = (own.user + own.system) / 1e6 / seconds;
+  return { result, cpu };
+}
+
+/** Baseline A: the bare Fastify server in its own process, loaded exactly like the gateway routes. */
+export async function runBaselineHttp(ctx: RunContext): Promise<Row> {
+  const { options } = ctx;
+  const { url, server } = await startBaselineServer(ctx.workDir);
+  ctx.defer(() => server.stop());
+  try {
+    ctx.log('baseline A: bare Fastify, constant JSON');
+    const load: LoadOptions = { url, connections: options.connections, durationS: options.durationS };
+    const { result, cpu } = await withCpu({ server }, () => measure(load, options.warmupS));
+    return { id: 'baseline-http', title: 'baseline A: bare Fastify', baseline: 'A', measurement: result, cpu };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Baseline B: argon2id alone, same concurrency, in this process. */
+export async function runBaselineHash(ctx: RunContext): Promise<Row> {
+  const { options } = ctx;
+  ctx.log('baseline B: argon2id hashes, in this process');
+  if (options.warmupS > 0) await measureHashing(options.connections, options.warmupS);
+  const { result, cpu } = await withCpu({}, () => measureHashing(options.connections, options.durationS));
+  return {
+    id: 'baseline-hash',
+    title: 'baseline B: argon2id hash (hashes/s)',
+    baseline: 'B',
+    measurement: result,
+    cpu,
+  };
+}
+
+/** Every selected scenario that goes through the gateway, on one system with a fresh database. */
+export async function runGatewayScenarios(ctx: RunContext, selected: readonly ScenarioName[]): Promise<Row[]> {
+  const { options, workDir } = ctx;
+  const database = await createBenchDatabase(options.db, workDir, 'main');
+  ctx.defer(() => database.dispose());
+  ctx.log(`starting the auth service and the gateway (${database.description}, ${options.transport})`);
+  const system = await startSystem(options, { workDir, databaseUrl: database.url, label: 'main' });
+  ctx.defer(() => system.stop());
+  try {
+    ctx.log(`seeding ${options.users} users and logging each in`);
+    await seedUsers(system, workDir, { count: options.users, prefix: 'u_', password: BENCH_PASSWORD });
+    const names = seededNames('u_', options.users);
+    const sessions = await loginAll(system.baseUrl, names);
+    const base = { baseUrl: system.baseUrl, connections: options.connections, durationS: options.durationS };
+    const processes = { gateway: system.gateway, auth: system.auth };
+    const rows: Row[] = [];
+    const run = async (id: ScenarioName, title: string, baseline: 'A' | 'B', load: LoadOptions) => {
+      ctx.log(title);
+      const { result, cpu } = await withCpu(processes, () => measure(load, options.warmupS));
+      rows.push({ id, title, baseline, measurement: result, cpu });
+    };
+    for (const name of selected) {
+      if (name === 'me') await run(name, 'GET /api/auth/me', 'A', tokenRoute(base, '/api/auth/me', sessions));
+      if (name === 'sessions') {
+        await run(name, 'GET /api/auth/sessions', 'A', tokenRoute(base, '/api/auth/sessions', sessions));
+      }
+      if (name === 'refresh') {
+        const pool = await refreshPool(system, names, options.connections);
+        await run(name, 'POST /api/auth/refresh', 'A', refreshRoute(base, pool));
+      }
+      if (name === 'login') await run(name, 'POST /api/auth/login', 'B', loginRoute(base, names));
+      if (name === 'signup') await run(name, 'POST /api/auth/signup', 'B', signupRoute(base, `s${process.pid}_`));
+      if (name === 'live-under-login') rows.push(...(await liveUnderLogin(ctx, system, names)));
+    }
+    return rows;
+  } finally {
+    await system.stop();
+    await database.dispose();
+  }
+}
+
+/** Refresh tokens for the refresh scenario: four per connection at least, each of a session of its own. */
+async function refreshPool(system: RunningSystem, names: readonly string[], connections: number): Promise<string[]> {
+  const wanted = Math.max(names.length, 4 * connections);
+  const users = Array.from({ length: wanted }, (_, i) => names[i % names.length] ?? '');
+  return (await loginAll(system.baseUrl, users)).map((session) => session.refreshToken);
+}
+
+/** A login flood and a steady liveness probe at once; two rows: the probe (no baseline) and the flood (B). */
+async function liveUnderLogin(ctx: RunContext, system: RunningSystem, names: readonly string[]): Promise<Row[]> {
+  const { options } = ctx;
+  ctx.log('GET /api/health/live under a login flood');
+  const base = { baseUrl: system.baseUrl, connections: options.connections, durationS: options.durationS };
+  const flood = loginRoute(base, names);
+  const probe = liveProbe(base);
+  const both = (durationS: number): Promise<[Measurement, Measurement]> =>
+    Promise.all([fire({ ...probe, durationS }), fire({ ...flood, durationS })]);
+  if (options.warmupS > 0) await both(options.warmupS);
+  const { result, cpu } = await withCpu({ gateway: system.gateway, auth: system.auth }, () => both(options.durationS));
+  const [live, logins] = result;
+  return [
+    { id: 'live-under-login', title: 'GET /api/health/live under login flood', measurement: live, cpu },
+    { id: 'live-under-login:flood', title: '… the login flood meanwhile', baseline: 'B', measurement: logins },
+  ];
+}
