@@ -123,8 +123,8 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   }
 }
 
-/** How many `pattern` messages this auth instance has answered with `ok` (from its own /metrics). */
-export async function handledBy(auth: ClusterAuth, pattern: string): Promise<number> {
+/** How many `pattern` messages this auth instance has answered with `outcome` (from its own /metrics). */
+export async function handledBy(auth: ClusterAuth, pattern: string, outcome = 'ok'): Promise<number> {
   const metrics = await scrapeMetrics(`http://${LOCALHOST}:${auth.metricsPort}/metrics`);
-  return metrics.value('auth_rpc_server_duration_seconds_count', { pattern, outcome: 'ok' }) ?? 0;
+  return metrics.value('auth_rpc_server_duration_seconds_count', { pattern, outcome }) ?? 0;
 }
