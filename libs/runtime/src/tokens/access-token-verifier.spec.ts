@@ -105,6 +105,42 @@ describe('createAccessTokenVerifier', () => {
     await expect(failure(verify(`${valid.slice(0, -4)}AAAA`))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 
+  it('with a cache, a remembered token stops counting at exp plus the tolerance: TOKEN_EXPIRED then', async () => {
+    const verify = createAccessTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockToleranceSeconds: 5,
+      resolveKey: () => Promise.resolve(pem(ours.publicKey)),
+      cacheSize: 10,
+    });
+    const exp = now() + 60;
+    const valid = token({ claims: { exp } });
+    await expect(verify(valid)).resolves.toMatchObject({ sub: 'user-1' });
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue((exp + 4) * 1_000);
+      await expect(verify(valid)).resolves.toMatchObject({ sub: 'user-1' });
+      clock.mockReturnValue((exp + 6) * 1_000);
+      await expect(failure(verify(valid))).resolves.toMatchObject({ code: 'TOKEN_EXPIRED' });
+      await expect(failure(verify(valid))).resolves.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('with a cache, never remembers a token it refused', async () => {
+    const verify = createAccessTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockToleranceSeconds: 0,
+      resolveKey: () => Promise.resolve(pem(ours.publicKey)),
+      cacheSize: 10,
+    });
+    const forged = token({ key: foreign.privateKey });
+    await expect(failure(verify(forged))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
+    await expect(failure(verify(forged))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+
   it('with a cache, does not remember a failed key lookup: the key may be there on the next try', async () => {
     let known = false;
     const verify = createAccessTokenVerifier({

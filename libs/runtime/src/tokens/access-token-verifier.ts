@@ -67,8 +67,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       return key;
     },
   });
+  const recent = options.cacheSize > 0 ? new RecentTokens(options.cacheSize, toleranceMs) : undefined;
   return async (token: string): Promise<AccessTokenClaims> => {
     if (token.length > TOKEN_MAX_LENGTH) throw new AccessTokenError('INVALID_TOKEN', 'too long');
+    const remembered = recent?.get(token);
+    if (remembered) return remembered;
     let payload: unknown;
     try {
       payload = await verify(token);
@@ -79,8 +82,41 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (claims.iat * 1_000 > Date.now() + toleranceMs) {
       throw new AccessTokenError('INVALID_TOKEN', 'issued in the future');
     }
+    recent?.set(token, claims);
     return claims;
   };
+}
+
+/**
+ * Tokens verified lately, by the token string itself: a token seen again costs one map lookup, not fast-jwt's
+ * SHA-256 of the token (its cache key) and decoding. Only the clock can make such a token invalid later, so an entry
+ * counts only until its `exp` plus the tolerance; after that the token goes through fast-jwt again, which answers
+ * TOKEN_EXPIRED. Failures are never kept here (fast-jwt's own cache keeps those). Least recently used goes first.
+ */
+class RecentTokens {
+  private readonly entries = new Map<string, AccessTokenClaims>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly toleranceMs: number,
+  ) {}
+
+  get(token: string): AccessTokenClaims | undefined {
+    const claims = this.entries.get(token);
+    if (claims === undefined) return undefined;
+    this.entries.delete(token);
+    if (claims.exp * 1_000 + this.toleranceMs < Date.now()) return undefined;
+    this.entries.set(token, claims);
+    return claims;
+  }
+
+  set(token: string, claims: AccessTokenClaims): void {
+    this.entries.set(token, claims);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
 }
 
 function translate(error: unknown): Error {
