@@ -3,18 +3,22 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type Algorithm, hash, type Options, parseOptions, verify } from '@node-rs/argon2';
 import { AuthConfig } from '../config/auth-config';
 import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
+import { ConcurrencyLimit, hashConcurrency } from './concurrency-limit';
 
 // `Algorithm` is an ambient const enum, which isolated-module builds cannot inline.
 const ARGON2ID = 2 as Algorithm;
 
 /**
- * argon2id hashing. The work runs on libuv's thread pool, so the event loop never blocks on it.
- * Each operation is timed in `auth_password_hash_duration_seconds`.
+ * argon2id hashing. The work runs on libuv's thread pool, so the event loop never blocks on it, and at most
+ * `hashConcurrency()` operations run at once (one per core): the others wait in turn, so a login flood holds a few
+ * argon2 buffers (19 MiB each), not one per thread, and leaves the rest of the pool to the process's other work.
+ * Each operation is timed in `auth_password_hash_duration_seconds` (the hash itself, not the wait for its turn).
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private readonly options: Options;
   private dummyHash: string | undefined;
+  private readonly limit = new ConcurrencyLimit(hashConcurrency());
 
   constructor(
     config: AuthConfig,
@@ -33,12 +37,12 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   hash(password: string): Promise<string> {
-    return this.metrics.time('hash', () => hash(password, this.options));
+    return this.limit.run(() => this.metrics.time('hash', () => hash(password, this.options)));
   }
 
   /** False for a wrong password and for a stored value that is not a valid argon2 hash. */
   verify(passwordHash: string, password: string): Promise<boolean> {
-    return this.metrics.time('verify', () => verifyOrFalse(passwordHash, password));
+    return this.limit.run(() => this.metrics.time('verify', () => verifyOrFalse(passwordHash, password)));
   }
 
   /**
@@ -47,13 +51,13 @@ export class PasswordHasher implements OnModuleInit {
    */
   async verifyDummy(password: string): Promise<false> {
     const dummyHash = (this.dummyHash ??= await this.newDummyHash());
-    await this.metrics.time('verify_dummy', () => verifyOrFalse(dummyHash, password));
+    await this.limit.run(() => this.metrics.time('verify_dummy', () => verifyOrFalse(dummyHash, password)));
     return false;
   }
 
   /** Not timed as `hash`: it is no one's password. */
   private newDummyHash(): Promise<string> {
-    return hash(randomBytes(32).toString('base64url'), this.options);
+    return this.limit.run(() => hash(randomBytes(32).toString('base64url'), this.options));
   }
 
   /** True when the hash is not argon2id or was made with weaker parameters than configured now. */
