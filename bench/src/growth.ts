@@ -50,12 +50,16 @@ export async function runGrowth(ctx: RunContext): Promise<GrowthStep[]> {
       const names = seededNames(prefix, options.users);
       const sessions = await loginAll(system.baseUrl, names);
       const base = { baseUrl: system.baseUrl, connections: options.connections, durationS: options.durationS };
-      const rss = sampleRss(system.auth);
       ctx.log(`growth @ ${users.toLocaleString('en-US')}: GET /api/auth/sessions`);
+      let rss = sampleRss(system.auth);
       const sessionsRoute = await measure(tokenRoute(base, '/api/auth/sessions', sessions), options.warmupS);
+      const sessionsRssMb = rss.stop();
       ctx.log(`growth @ ${users.toLocaleString('en-US')}: POST /api/auth/login`);
+      rss = sampleRss(system.auth);
       const login = await measure(loginRoute(base, names), options.warmupS);
-      steps.push({ users, seedS, login, sessions: sessionsRoute, authRssMb: rss.stop() });
+      const loginRssMb = rss.stop();
+      const authRssMb = Math.max(sessionsRssMb ?? 0, loginRssMb ?? 0) || undefined;
+      steps.push({ users, seedS, login, sessions: sessionsRoute, authRssMb, sessionsRssMb, loginRssMb });
     }
     return steps;
   } finally {

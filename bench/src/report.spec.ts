@@ -25,6 +25,8 @@ function report(quick: boolean): BenchReport {
         login: measurement(100, { p50: 400 }),
         sessions: measurement(3_000, { p50: 15 }),
         authRssMb: 180.4,
+        sessionsRssMb: 170.2,
+        loginRssMb: 180.4,
         loginP50Ratio: 1,
         sessionsP50Ratio: 1,
       },
@@ -66,7 +68,9 @@ describe('report rendering', () => {
     expect(markdown).toContain('20 s per scenario after 5 s of warm-up, 50 connections');
     expect(markdown).toContain('| GET /api/auth/me | 31,000 | 1.0 ms | 9.4 ms | 3.0 ms | 0 | 0.59 × A |');
     expect(markdown).toContain('![requests/s and ratio to the baseline](chart.svg)');
-    expect(markdown).toContain('| 1,000 | 0.4 s | 100 | 400 ms | 1.00 × | 3,000 | 15 ms | 1.00 × | 180 MB |');
+    expect(markdown).toContain(
+      '| 1,000 | 0.4 s | 100 | 400 ms | 1.00 × | 3,000 | 15 ms | 1.00 × | 180 MB (170 / 180) |',
+    );
     expect(markdown).toContain('| me ≥ 60% of A | 59% | NOT met |');
     expect(markdown).toContain('- a note');
   });

@@ -3,7 +3,7 @@ import { verdict } from './results';
 
 const TABLE_HEAD = ['scenario', 'req/s', 'p50', 'p99', 'max', 'errors', 'vs baseline'];
 const GROWTH_HEAD = ['users', 'seeded in', 'login req/s', 'login p50', 'p50 × first', 'sessions req/s'];
-const GROWTH_HEAD_REST = ['sessions p50', 'p50 × first', 'auth RSS'];
+const GROWTH_HEAD_REST = ['sessions p50', 'p50 × first', 'auth RSS peak (sessions / login)'];
 
 export const formatRps = (rps: number) =>
   rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(rps >= 10 ? 1 : 2);
@@ -11,6 +11,7 @@ export const formatMs = (value: number) => `${value < 10 ? value.toFixed(1) : Ma
 const formatRatio = (ratio: number | undefined, baseline: string | undefined) =>
   ratio === undefined || !baseline ? '—' : `${ratio.toFixed(2)} × ${baseline}`;
 const times = (ratio: number | undefined) => (ratio === undefined ? '—' : `${ratio.toFixed(2)} ×`);
+const mb = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
 
 /** The cells of one table line. */
 export function rowCells(row: Row): string[] {
@@ -36,11 +37,13 @@ export function growthCells(step: GrowthStep): string[] {
     formatRps(step.sessions.rps),
     formatMs(step.sessions.latency.p50),
     times(step.sessionsP50Ratio),
-    step.authRssMb === undefined ? '—' : `${step.authRssMb.toFixed(0)} MB`,
+    step.authRssMb === undefined
+      ? '—'
+      : `${step.authRssMb.toFixed(0)} MB (${mb(step.sessionsRssMb)} / ${mb(step.loginRssMb)})`,
   ];
 }
 
-const NUMERIC = /^[\d,.]+( (ms|MB|s|×.*))?$|^—$/;
+const NUMERIC = /^[\d,.]+( (ms|MB|s|×)( .*)?)?$|^—$/;
 
 /** A plain-text table, columns padded; numbers aligned right. */
 export function textTable(head: readonly string[], lines: readonly string[][]): string {

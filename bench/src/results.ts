@@ -23,8 +23,10 @@ export interface GrowthStep {
   seedS: number;
   login: Measurement;
   sessions: Measurement;
-  /** Highest VmRSS of the auth service while this step was measured, MB. */
+  /** Highest VmRSS of the auth service while this step was measured, MB; and while each route was. */
   authRssMb?: number;
+  sessionsRssMb?: number;
+  loginRssMb?: number;
   /** p50 ÷ the first step's p50. */
   loginP50Ratio?: number;
   sessionsP50Ratio?: number;
