@@ -5,7 +5,14 @@ import { markdownTable, renderMarkdown, renderText, rowCells, textTable } from '
 import type { BenchReport, Row } from './results';
 
 const rows: Row[] = [
-  { id: 'baseline-http', title: 'baseline A', baseline: 'A', measurement: measurement(52_345.6), ratio: 1 },
+  {
+    id: 'baseline-http',
+    title: 'baseline A',
+    baseline: 'A',
+    measurement: measurement(52_345.6),
+    ratio: 1,
+    cpu: { server: 0.96, bench: 0.874 },
+  },
   { id: 'me', title: 'GET /api/auth/me', baseline: 'A', measurement: measurement(31_000, { p99: 9.4 }), ratio: 0.59 },
   { id: 'login', title: 'POST /api/auth/login', baseline: 'B', measurement: measurement(87.25, { p50: 512 }, 2) },
   { id: 'live-under-login', title: 'GET /api/health/live <flood>', measurement: measurement(990) },
@@ -73,6 +80,8 @@ describe('report rendering', () => {
     );
     expect(markdown).toContain('| me ≥ 60% of A | 59% | NOT met |');
     expect(markdown).toContain('- a note');
+    expect(markdown).toContain('| baseline A | — | — | 0.96 | 0.87 |');
+    expect(markdown).toContain('| GET /api/auth/me | — | — | — | — |');
   });
 
   it('a quick run says that it asserts no target', () => {

@@ -106,6 +106,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `![requests/s and ratio to the baseline](${chartFile})`,
     '',
   ];
+  lines.push(`CPU while measured, in cores (CPU seconds per second, of ${report.machine.cores}):`, '');
+  lines.push(markdownTable(['scenario', ...CPU_PROCESSES], report.rows.map(cpuCells)), '');
   if (report.growth.length) {
     lines.push('## Growth with data', '');
     lines.push(markdownTable([...GROWTH_HEAD, ...GROWTH_HEAD_REST], report.growth.map(growthCells)), '');
@@ -119,6 +121,13 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
   );
   if (report.notes.length) lines.push('', '## Notes', '', ...report.notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;
+}
+
+const CPU_PROCESSES = ['gateway', 'auth', 'server', 'bench'];
+
+/** A row's CPU use by process (`server`: baseline A's Fastify; `bench`: the load generator, or the hashing). */
+export function cpuCells(row: Row): string[] {
+  return [row.title, ...CPU_PROCESSES.map((name) => row.cpu?.[name]?.toFixed(2) ?? '—')];
 }
 
 function targetCells(target: BenchReport['targets'][number], quick: boolean): string[] {
