@@ -29,10 +29,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether `pid` still runs one of the apps (guards against a recycled pid); true where /proc is missing. */
+/** Whether `pid` still runs one of the apps or a suite's own nats-server (not a recycled pid); true where /proc is missing. */
 function runsAnApp(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/apps/');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('dist/apps/') || cmdline.includes('nats-server');
   } catch {
     return process.platform !== 'linux';
   }

@@ -125,8 +125,12 @@ export interface AppProcessOptions {
   suite: string;
   /** Short name of this process (`auth`, `gateway`), used in log file names and errors. */
   name: string;
-  /** Absolute path of the script run with `node`. */
+  /** Absolute path of the script run with `node` (or of the program itself, with `executable`). */
   script: string;
+  /** `script` is a program of its own (e.g. a `nats-server` a suite runs), not a script for `node`. */
+  executable?: boolean;
+  /** Arguments after the script. */
+  args?: readonly string[];
   /** Working directory (the suite's temp directory, so no `.env` of the repository is read). */
   cwd: string;
   /** Variables set on top of the scrubbed inherited environment. */
@@ -203,7 +207,8 @@ export class AppProcess {
     const logFd = openSync(this.currentLogFile, 'w');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [this.options.script], {
+      const { script, executable = false, args = [] } = this.options;
+      child = spawn(executable ? script : process.execPath, executable ? [...args] : [script, ...args], {
         cwd: this.options.cwd,
         env: childEnvironment(this.options.env),
         stdio: ['ignore', logFd, logFd],
