@@ -13,7 +13,7 @@ import { runGrowth } from './growth';
 import { killAllNow } from './launcher';
 import { parseOptions, type BenchOptions, USAGE } from './options';
 import { renderMarkdown, renderText } from './report';
-import { type BenchReport, evaluateTargets, withGrowthRatios, withRatios } from './results';
+import { type BenchReport, bestBaselines, evaluateTargets, type Row, withGrowthRatios, withRatios } from './results';
 import { type RunContext, runBaselineHash, runBaselineHttp, runGatewayScenarios } from './suite';
 import { AUTH_MAIN, GATEWAY_MAIN, ROOT } from './system';
 
@@ -79,7 +79,8 @@ function notes(options: BenchOptions): string[] {
     'Errors = non-2xx responses + socket errors (autocannon counts timeouts among its errors).',
     `GET /api/health/live is probed at ${10} connections, 1,000 requests/s in all, during a login flood at ` +
       `${options.connections} connections: its figure is latency under load, not throughput.`,
-    'CPU (in the JSON) is in cores: CPU seconds per second of each process while measured.',
+    'CPU is in cores: CPU seconds per second of each process while measured; "other" is the rest of the machine ' +
+      '(kernel interrupt work included): a high value there means outside load disturbed that row.',
   ];
 }
 
@@ -129,12 +130,19 @@ async function main(): Promise<number> {
   log(`load average ${report.machine.loadStart.toFixed(2)}; temp dir ${workDir}`);
   try {
     const selected = options.scenarios;
-    if (selected.includes('baseline-http')) report.rows.push(await runBaselineHttp(ctx));
-    if (selected.includes('baseline-hash')) report.rows.push(await runBaselineHash(ctx));
-    if (selected.some((name) => GATEWAY_SCENARIOS.has(name))) {
-      report.rows.push(...(await runGatewayScenarios(ctx, selected)));
-    }
+    const baselines = async (): Promise<Row[]> => [
+      ...(selected.includes('baseline-http') ? [await runBaselineHttp(ctx)] : []),
+      ...(selected.includes('baseline-hash') ? [await runBaselineHash(ctx)] : []),
+    ];
+    const before = await baselines();
+    const others: Row[] = [];
+    if (selected.some((name) => GATEWAY_SCENARIOS.has(name)))
+      others.push(...(await runGatewayScenarios(ctx, selected)));
     if (selected.includes('growth')) report.growth = withGrowthRatios(await runGrowth(ctx));
+    const after = others.length > 0 ? await baselines() : [];
+    const { rows, notes } = bestBaselines(before, after);
+    report.rows = [...rows, ...others];
+    report.notes.push(...notes);
   } finally {
     await cleanup.run();
   }

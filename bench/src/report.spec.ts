@@ -11,7 +11,7 @@ const rows: Row[] = [
     baseline: 'A',
     measurement: measurement(52_345.6),
     ratio: 1,
-    cpu: { server: 0.96, bench: 0.874 },
+    cpu: { server: 0.96, bench: 0.874, other: 0.05 },
   },
   { id: 'me', title: 'GET /api/auth/me', baseline: 'A', measurement: measurement(31_000, { p99: 9.4 }), ratio: 0.59 },
   { id: 'login', title: 'POST /api/auth/login', baseline: 'B', measurement: measurement(87.25, { p50: 512 }, 2) },
@@ -80,8 +80,8 @@ describe('report rendering', () => {
     );
     expect(markdown).toContain('| me ≥ 60% of A | 59% | NOT met |');
     expect(markdown).toContain('- a note');
-    expect(markdown).toContain('| baseline A | — | — | 0.96 | 0.87 |');
-    expect(markdown).toContain('| GET /api/auth/me | — | — | — | — |');
+    expect(markdown).toContain('| baseline A | — | — | 0.96 | 0.87 | 0.05 |');
+    expect(markdown).toContain('| GET /api/auth/me | — | — | — | — | — |');
   });
 
   it('a quick run says that it asserts no target', () => {

@@ -123,9 +123,12 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const CPU_PROCESSES = ['gateway', 'auth', 'server', 'bench'];
+const CPU_PROCESSES = ['gateway', 'auth', 'server', 'bench', 'other'];
 
-/** A row's CPU use by process (`server`: baseline A's Fastify; `bench`: the load generator, or the hashing). */
+/**
+ * A row's CPU use by process (`server`: baseline A's Fastify; `bench`: the load generator, or the hashing; `other`:
+ * the rest of the machine, kernel included — high values mean outside load disturbed that row).
+ */
 export function cpuCells(row: Row): string[] {
   return [row.title, ...CPU_PROCESSES.map((name) => row.cpu?.[name]?.toFixed(2) ?? '—')];
 }

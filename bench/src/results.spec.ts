@@ -1,6 +1,14 @@
 import type { Measurement } from './load';
 import { measurement } from './measurement.spec-helpers';
-import { evaluateTargets, type GrowthStep, type Row, verdict, withGrowthRatios, withRatios } from './results';
+import {
+  bestBaselines,
+  evaluateTargets,
+  type GrowthStep,
+  type Row,
+  verdict,
+  withGrowthRatios,
+  withRatios,
+} from './results';
 
 const row = (id: string, baseline: 'A' | 'B' | undefined, m: Measurement): Row => ({
   id,
@@ -15,6 +23,25 @@ const step = (users: number, loginP50: number, rssMb?: number): GrowthStep => ({
   login: measurement(100, { p50: loginP50 }),
   sessions: measurement(2_000, { p50: 20 }),
   authRssMb: rssMb,
+});
+
+describe('bestBaselines', () => {
+  it('keeps the higher of the two measurements of each baseline, and says so', () => {
+    const { rows, notes } = bestBaselines(
+      [row('baseline-http', 'A', measurement(80_000)), row('baseline-hash', 'B', measurement(120))],
+      [row('baseline-http', 'A', measurement(90_000)), row('baseline-hash', 'B', measurement(110))],
+    );
+    expect(rows.map((r) => r.measurement.rps)).toEqual([90_000, 120]);
+    expect(notes).toEqual([
+      'baseline-http was measured before (80,000/s) and after (90,000/s) the other scenarios; the higher figure is used (after), 80,000/s is left out.',
+      'baseline-hash was measured before (120/s) and after (110/s) the other scenarios; the higher figure is used (before), 110/s is left out.',
+    ]);
+  });
+
+  it('keeps a single measurement as it is', () => {
+    const first = row('baseline-http', 'A', measurement(80_000));
+    expect(bestBaselines([first], [])).toEqual({ rows: [first], notes: [] });
+  });
 });
 
 describe('withRatios', () => {

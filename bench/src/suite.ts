@@ -1,6 +1,6 @@
 import { createBenchDatabase } from './database';
 import { measureHashing } from './hash-baseline';
-import type { Managed } from './launcher';
+import { machineBusySeconds, type Managed } from './launcher';
 import { fire, type LoadOptions, type Measurement, measure } from './load';
 import type { BenchOptions, ScenarioName } from './options';
 import type { Row } from './results';
@@ -26,15 +26,22 @@ export async function withCpu<T>(
   const started = performance.now();
   const before = Object.entries(processes).map(([name, child]) => [name, child?.cpuSeconds()] as const);
   const ownBefore = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
   const result = await work();
   const seconds = (performance.now() - started) / 1_000;
   const own = process.cpuUsage(ownBefore);
+  const machineAfter = machineBusySeconds();
   const cpu: Record<string, number> = {};
   for (const [name, start] of before) {
     const end = processes[name]?.cpuSeconds();
     if (start !== undefined && end !== undefined) cpu[name] = (end - start) / seconds;
   }
   cpu['bench'] = (own.user + own.system) / 1e6 / seconds;
+  if (machineBefore !== undefined && machineAfter !== undefined) {
+    // Everything else the machine did meanwhile (the kernel's own work too): a sign of outside load on the figures.
+    const ours = Object.values(cpu).reduce((sum, cores) => sum + cores, 0);
+    cpu['other'] = Math.max(0, (machineAfter - machineBefore) / seconds - ours);
+  }
   return { result, cpu };
 }
 
