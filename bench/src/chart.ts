@@ -5,7 +5,7 @@ const ROW_HEIGHT = 26;
 const TOP = 56;
 const LABEL_WIDTH = 330;
 const RPS_WIDTH = 330;
-const GAP = 40;
+const GAP = 64;
 const RATIO_WIDTH = 200;
 const WIDTH = LABEL_WIDTH + RPS_WIDTH + GAP + RATIO_WIDTH + 70;
 const COLOURS = { A: '#3b7dd8', B: '#e08a1e', none: '#8a8a8a' } as const;
@@ -45,6 +45,10 @@ export function renderChart(rows: readonly Row[], title: string): string {
     `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     `<text x="${LABEL_WIDTH}" y="${TOP - 12}" fill="#444">requests/s (log scale)</text>`,
     `<text x="${ratioLeft}" y="${TOP - 12}" fill="#444">ratio to its baseline</text>`,
+    `<text x="${WIDTH - 10}" y="20" text-anchor="end" fill="#444">` +
+      `<tspan fill="${COLOURS.A}">■</tspan> vs A: bare Fastify` +
+      `<tspan dx="14" fill="${COLOURS.B}">■</tspan> vs B: argon2id alone` +
+      `<tspan dx="14" fill="${COLOURS.none}">■</tspan> probe</text>`,
   ];
   for (let power = lo; power <= hi; power += 1) {
     const x = round(rpsX(10 ** power));
