@@ -57,11 +57,11 @@ export const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()));
 
-/** A comma-separated list; empty (or unset) means none. Each item must pass `item`. */
-export const list = (item: z.ZodString) =>
+/** A comma-separated list; empty means none; unset means `fallback`. Each item must pass `item`. */
+export const list = (item: z.ZodString, fallback = '') =>
   z
     .string()
-    .default('')
+    .default(fallback)
     .transform((value) =>
       value
         .split(',')

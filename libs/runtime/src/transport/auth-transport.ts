@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'nats';
 import { z } from 'zod';
 import { ConfigError } from '../env';
+import { list } from '../env-schema';
 
 /** How the gateway and the auth service reach each other: one TCP link, or a NATS queue group. */
 export const AUTH_TRANSPORTS = ['tcp', 'nats'] as const;
@@ -16,16 +17,10 @@ const optionalPath = z.string().trim().min(1).optional();
 /** Settings both apps read, with the same names and meaning on each side. */
 export const authTransportEnvShape = {
   TRANSPORT: z.enum(AUTH_TRANSPORTS).default('tcp'),
-  NATS_URL: z
-    .string()
-    .default('nats://127.0.0.1:4222')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(natsServerUrl).min(1, 'must name at least one server')),
+  NATS_URL: list(natsServerUrl, 'nats://127.0.0.1:4222').refine(
+    (servers) => servers.length > 0,
+    'must name at least one server',
+  ),
   NATS_USER: optionalSecret,
   NATS_PASSWORD: optionalSecret,
   NATS_TOKEN: optionalSecret,
