@@ -8,8 +8,8 @@ import { getFreePort } from './ports';
 import type { AppProcess } from './processes';
 import { scrapeMetrics } from './prometheus';
 import { createAuthProcess, createGatewayProcess, LOCALHOST } from './system';
+import { Teardown } from './teardown';
 import { type AuthLink, newAuthLink, testTransport } from './transport';
-import { describeError } from './util';
 
 export const TEST_REDIS_URL_VARIABLE = 'TEST_REDIS_URL';
 
@@ -67,21 +67,12 @@ export interface ClusterOptions {
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const { suite } = options;
   const workDir = await mkdtemp(join(tmpdir(), `e2e-${suite}-`));
-  const cleanups: Array<() => Promise<unknown>> = [() => rm(workDir, { recursive: true, force: true })];
-  const teardown = async (): Promise<void> => {
-    const problems: string[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        problems.push(describeError(error));
-      }
-    }
-    if (problems.length) throw new Error(`Teardown of ${suite} had problems: ${problems.join('; ')}`);
-  };
+  const cleanups = new Teardown(suite);
+  cleanups.add(() => rm(workDir, { recursive: true, force: true }));
+  const teardown = (): Promise<void> => cleanups.run();
   try {
     const database = await createTestDatabase(suite);
-    cleanups.push(() => database.dispose());
+    cleanups.add(() => database.dispose());
     const link = await newAuthLink('nats');
     const auths: ClusterAuth[] = [];
     for (let i = 1; i <= options.authCount; i++) {
@@ -95,7 +86,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         metricsPort,
         env: options.authEnv,
       });
-      cleanups.push(() => process.stop());
+      cleanups.add(() => process.stop());
       auths.push({ process, metricsPort });
     }
     await Promise.all(auths.map((auth) => auth.process.start()));
@@ -112,7 +103,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         link,
         env: { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: redisKeyPrefix, ...options.gatewayEnv },
       });
-      cleanups.push(() => process.stop());
+      cleanups.add(() => process.stop());
       await process.start();
       gateways.push({ process, port, http: new HttpClient(`http://${LOCALHOST}:${port}`) });
     }

@@ -15,8 +15,8 @@ import {
   type ScriptRun,
   tcpConnectProbe,
 } from './processes';
+import { Teardown } from './teardown';
 import { type AuthLink, linkEnvironment, newAuthLink, type TransportKind } from './transport';
-import { describeError } from './util';
 
 export const LOCALHOST = '127.0.0.1';
 
@@ -147,29 +147,13 @@ export function runAuthCommand(
 export async function startSystem(options: SystemOptions): Promise<TestSystem> {
   const { suite } = options;
   const workDir = await mkdtemp(join(tmpdir(), `e2e-${suite}-`));
-  const cleanups: Array<() => Promise<unknown>> = [() => rm(workDir, { recursive: true, force: true })];
-  let tornDown: Promise<void> | undefined;
-  const teardown = (): Promise<void> => {
-    tornDown ??= (async () => {
-      const problems: string[] = [];
-      // Processes first (newest first), then the database, then the directory.
-      for (const cleanup of [...cleanups].reverse()) {
-        try {
-          await cleanup();
-        } catch (error) {
-          problems.push(describeError(error));
-        }
-      }
-      if (problems.length) {
-        throw new Error(`Teardown of ${suite} had problems: ${problems.join('; ')}`);
-      }
-    })();
-    return tornDown;
-  };
+  const cleanups = new Teardown(suite);
+  cleanups.add(() => rm(workDir, { recursive: true, force: true }));
+  const teardown = (): Promise<void> => cleanups.run();
 
   try {
     const database = await createTestDatabase(suite);
-    cleanups.push(() => database.dispose());
+    cleanups.add(() => database.dispose());
     const link = options.link ?? (await newAuthLink(options.transport));
     const authMetricsPort = await getFreePort(LOCALHOST);
     const gatewayPort = await getFreePort(LOCALHOST);
@@ -182,11 +166,11 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
       metricsPort: authMetricsPort,
       env: options.authEnv,
     });
-    cleanups.push(() => auth.stop());
+    cleanups.add(() => auth.stop());
     await auth.start();
 
     const gateway = createGatewayProcess({ suite, cwd: workDir, port: gatewayPort, link, env: options.gatewayEnv });
-    cleanups.push(() => gateway.stop());
+    cleanups.add(() => gateway.stop());
     await gateway.start();
 
     const baseUrl = `http://${LOCALHOST}:${gatewayPort}`;
