@@ -1,6 +1,6 @@
 import { ClientNats, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { natsConnectOptions, type NatsSettings, natsSubject } from '@nestjs-microservices/runtime';
-import { ErrorCode as NatsErrorCode, type MsgHdrs, type NatsConnection, NatsError } from 'nats';
+import { ErrorCode as NatsErrorCode, type Msg, type MsgHdrs, type NatsConnection, NatsError } from 'nats';
 
 export interface AuthNatsClientOptions {
   nats: NatsSettings;
@@ -14,14 +14,21 @@ export interface AuthNatsClientOptions {
  * NestJS's NATS client (`Transport.NATS`), with two changes the gateway relies on:
  * - requests go through `NatsConnection.request()`: one shared reply subscription instead of one per request,
  *   and when no auth instance is subscribed NATS answers "no responders" at once (a 503 now, not a 504 later);
- * - while NATS is unreachable, calls fail at once with an `Error` (Nest rejects with a bare string).
+ * - while NATS is unreachable, calls fail at once with an `Error` (Nest rejects with a bare string), and so do the
+ *   calls waiting for a reply when the connection drops (503 now, not a 504 at the timeout).
  */
 export class AuthNatsClient extends ClientNats {
   private readonly settings: AuthNatsClientOptions;
+  /** How to fail each request waiting for its reply: a reply cannot come over a connection that is gone. */
+  private readonly waiting = new Set<(error: Error) => void>();
 
   constructor(options: AuthNatsClientOptions) {
     super(natsConnectOptions(options.nats, options.connectionName));
     this.settings = options;
+    this.on('disconnect', () => {
+      for (const fail of this.waiting) fail(new Error('NATS connection lost while waiting for the reply'));
+      this.waiting.clear();
+    });
   }
 
   override async connect(): Promise<NatsConnection> {
@@ -69,12 +76,30 @@ export class AuthNatsClient extends ClientNats {
       const subject = natsSubject(this.settings.nats, this.normalizePattern(packet.pattern));
       const { data, headers } = this.serializer.serialize(packet) as { data: Uint8Array; headers?: MsgHdrs };
       const connection = this.natsClient as NatsConnection;
-      const message = await connection.request(subject, data, { timeout: this.settings.requestTimeoutMs, headers });
+      const message = await this.replyTo(connection, subject, data, headers);
       const { err, response } = await this.deserializer.deserialize(message.data);
       return { err, response, isDisposed: true };
     } catch (error) {
       return { err: describeFailure(error) };
     }
+  }
+
+  /** NATS's reply, or an error at once if the connection drops first (nats.js would wait for its timeout). */
+  private replyTo(connection: NatsConnection, subject: string, data: Uint8Array, headers?: MsgHdrs): Promise<Msg> {
+    return new Promise<Msg>((resolve, reject) => {
+      const fail = (error: Error): void => reject(error);
+      this.waiting.add(fail);
+      const settle = async (): Promise<void> => {
+        try {
+          resolve(await connection.request(subject, data, { timeout: this.settings.requestTimeoutMs, headers }));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        } finally {
+          this.waiting.delete(fail);
+        }
+      };
+      void settle();
+    });
   }
 }
 
