@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ProcessConfig } from '../env-schema';
-import { pinoOptions, requestLogging } from './logging.module';
+import { createLogger, pinoOptions, requestLogging } from './logging.module';
 import { requestContext } from './request-context';
 
 function capture(level: 'log' | 'warn') {
@@ -99,5 +99,19 @@ describe('pinoOptions', () => {
     });
     expect(lines[1]).not.toHaveProperty('requestId');
     expect(JSON.stringify(lines)).not.toMatch(/Bearer secret|"p"|"r"/);
+  });
+});
+
+describe('createLogger', () => {
+  it('writes JSON to stdout without blocking the event loop on each line', () => {
+    const config = new ProcessConfig({ NODE_ENV: 'production', LOG_LEVEL: 'log', SHUTDOWN_TIMEOUT_MS: 1_000 });
+    const logger = createLogger(config, 'gateway');
+    const destination = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as {
+      fd: number;
+      sync: boolean;
+    };
+    expect(destination.fd).toBe(1);
+    expect(destination.sync).toBe(false);
+    expect(logger.level).toBe('info');
   });
 });
