@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  await configureHttpServer(app, config);
+  configureHttpServer(app, config);
   enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
   setupDocs(app);
   await app.listen(config.http.port, config.http.host);

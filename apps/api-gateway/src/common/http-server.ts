@@ -1,5 +1,4 @@
 import { createServer, type RequestListener } from 'node:http';
-import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ERROR_CODES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +9,7 @@ import { ApiError } from './api-error';
 import { handleClientError } from './client-error-handler';
 import { drainConnectionsOnClose } from './drain-on-close';
 import { requestIdFor } from './request-id';
+import { securityHeaders } from './security-headers';
 
 /** Fastify as the gateway needs it: body limit, request ids, client IPs from trusted proxies only, slow-request cut-off. */
 export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
@@ -40,25 +40,15 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
 }
 
 /** Everything around the routes: headers, body parsing, CORS, metrics, the `/api` prefix, draining on close. */
-export async function configureHttpServer(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+export function configureHttpServer(app: NestFastifyApplication, config: GatewayConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
+  const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
+    void reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
     done();
   });
   // A JSON API: a body of any other type is refused with 415 instead of reaching validation as a string.
   fastify.removeContentTypeParser('text/plain');
-  await app.register(helmet, {
-    // Swagger UI (/api/docs) runs an inline script and inline styles; everything else is JSON, which a CSP does not affect.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

@@ -70,7 +70,7 @@ export async function startGateway(env: Record<string, string> = {}, auth = fake
     .useValue(auth)
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: false });
-  await configureHttpServer(app, config);
+  configureHttpServer(app, config);
   const document = setupDocs(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
