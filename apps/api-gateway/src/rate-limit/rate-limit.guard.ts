@@ -3,6 +3,7 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ERROR_CODES, ERROR_MESSAGES } from '@nestjs-microservices/shared';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error';
+import { rateLimitBucketOf } from './rate-limit.decorator';
 
 /**
  * `@nestjs/throttler`'s guard, keyed by the client IP as Fastify resolves it (X-Forwarded-For only from
@@ -10,6 +11,11 @@ import { ApiError } from '../common/api-error';
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  /** A route without a bucket is limited by no throttler: skip the four throttlers' lookups for it. */
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(rateLimitBucketOf(context) === undefined);
+  }
+
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     return Promise.resolve((req as unknown as FastifyRequest).ip);
   }

@@ -1,21 +1,14 @@
 import { type ExecutionContext, Module } from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { GatewayConfig } from '../config/gateway-config';
 import { RateLimitMetrics } from '../metrics/rate-limit.metrics';
-import { RATE_LIMIT_BUCKET, RATE_LIMITED_ROUTES, type RateLimitedRoute } from './rate-limit.decorator';
+import { RATE_LIMITED_ROUTES, rateLimitBucketOf } from './rate-limit.decorator';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SharedRateLimitStorage } from './shared-rate-limit.storage';
 
 /** Where the counters live: in this process by default, in Redis (shared by every gateway) when REDIS_URL is set. */
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
-
-const reflector = new Reflector();
-const bucketOf = (context: ExecutionContext): RateLimitedRoute | undefined =>
-  reflector.getAllAndOverride<RateLimitedRoute | undefined>(RATE_LIMIT_BUCKET, [
-    context.getHandler(),
-    context.getClass(),
-  ]);
 
 @Module({
   providers: [
@@ -43,7 +36,7 @@ class RateLimitStorageModule {}
           limit: config.rateLimit.routes[name].limit,
           ttl: config.rateLimit.routes[name].ttlMs,
           // Each throttler counts only the routes of its own bucket; routes without one are not limited.
-          skipIf: (context: ExecutionContext) => !config.rateLimit.enabled || bucketOf(context) !== name,
+          skipIf: (context: ExecutionContext) => !config.rateLimit.enabled || rateLimitBucketOf(context) !== name,
         })),
       }),
     }),

@@ -1,6 +1,5 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { ERROR_MESSAGES, type JwksResponse } from '@nestjs-microservices/shared';
 import { Registry } from 'prom-client';
@@ -49,7 +48,7 @@ function setup(env: Record<string, string> = {}, jwks = jest.fn(() => Promise.re
   const config = new GatewayConfig(gatewayEnvSchema.parse(env));
   const keys = new SigningKeysService({ jwks } as unknown as AuthClient, config);
   const revocations = new RevocationList(config, new RevocationMetrics(new Registry()));
-  const guard = new AccessTokenGuard(new Reflector(), gatewayTokenVerifier(config, keys), keys, revocations);
+  const guard = new AccessTokenGuard(gatewayTokenVerifier(config, keys), keys, revocations);
   return { guard, revocations, jwks } satisfies Setup;
 }
 

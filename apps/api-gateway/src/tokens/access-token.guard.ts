@@ -1,10 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { AccessTokenError, SigningKeysUnavailableError, type VerifyAccessToken } from '@nestjs-microservices/runtime';
 import { type AccessTokenClaims, ERROR_CODES, ERROR_MESSAGES, type ErrorCode } from '@nestjs-microservices/shared';
 import { ApiError } from '../common/api-error';
 import type { AuthenticatedRequest } from './principal';
-import { IS_PUBLIC } from './public.decorator';
+import { isPublicRoute } from './public.decorator';
 import { RevocationList } from './revocation-list';
 import { SigningKeysService } from './signing-keys.service';
 import { VERIFY_ACCESS_TOKEN } from './verify-access-token';
@@ -24,14 +23,13 @@ export class AccessTokenGuard implements CanActivate {
   private readonly logger = new Logger(AccessTokenGuard.name);
 
   constructor(
-    private readonly reflector: Reflector,
     @Inject(VERIFY_ACCESS_TOKEN) private readonly verify: VerifyAccessToken,
     private readonly keys: SigningKeysService,
     private readonly revocations: RevocationList,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http' || this.isPublic(context)) return true;
+    if (context.getType() !== 'http' || isPublicRoute(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined) throw this.reject(request, ERROR_CODES.AUTHENTICATION_REQUIRED, 'no bearer token');
@@ -47,14 +45,6 @@ export class AccessTokenGuard implements CanActivate {
       expiresAt: new Date(claims.exp * 1_000),
     };
     return true;
-  }
-
-  private isPublic(context: ExecutionContext): boolean {
-    const marked = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    return marked === true;
   }
 
   private async verified(request: AuthenticatedRequest, token: string): Promise<AccessTokenClaims> {
