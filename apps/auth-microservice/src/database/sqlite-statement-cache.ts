@@ -1,0 +1,30 @@
+import type SQLite from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { LRUCache } from 'lru-cache';
+
+/** Distinct SQL texts kept prepared; the service issues a few dozen, so this only bounds a pathological case. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 for Kysely, with each distinct SQL text prepared once. Kysely's SQLite driver prepares every query
+ * it runs, and compiling the SQL was 13% of the auth service's CPU on a read-only round trip. Reusing a statement
+ * is safe here: Kysely runs one query at a time on its single connection, and SQLite re-prepares a statement
+ * by itself when a migration changes the schema under it.
+ */
+export function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new LRUCache<string, SqliteStatement>({ max: size });
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
