@@ -3,6 +3,7 @@ import { natsConnectOptions, type NatsSettings, natsSubject } from '@nestjs-micr
 import { ERROR_CODES, ERROR_MESSAGES, rpcError, type RpcErrorBody } from '@nestjs-microservices/shared';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { InFlightRequests } from './in-flight-requests';
+import { routeOfPattern } from './message-route';
 
 export interface AuthNatsServerOptions {
   nats: NatsSettings;
@@ -67,6 +68,10 @@ export class AuthNatsServer extends ServerNats {
   }
 
   /** Called once per request with a reply subject: the request counts as in flight until its last reply. */
+  protected override getRouteFromPattern(pattern: string): string {
+    return routeOfPattern(pattern, (other) => super.getRouteFromPattern(other));
+  }
+
   override getPublisher(message: Msg, id: string, context: NatsContext): (response: Reply) => unknown {
     const publish = super.getPublisher(message, id, context);
     this.inFlight.start();

@@ -5,6 +5,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
 import { InFlightRequests } from './in-flight-requests';
+import { routeOfPattern } from './message-route';
 
 export interface AuthTcpServerOptions {
   host: string;
@@ -80,6 +81,10 @@ export class AuthTcpServer extends ServerTCP {
   }
 
   /** Every reply of a request passes here; the last one (`isDisposed`) ends that request. */
+  protected override getRouteFromPattern(pattern: string): string {
+    return routeOfPattern(pattern, (other) => super.getRouteFromPattern(other));
+  }
+
   override send(stream$: Observable<unknown>, respond: (data: WritePacket) => Promise<unknown> | void): Subscription {
     return super.send(stream$, (packet) => {
       if (packet.isDisposed) this.inFlight.finish();
