@@ -42,9 +42,10 @@ import { createGatewayProcess, LOCALHOST, startSystem, type TestSystem } from '.
 import { sleep } from './support/util';
 
 const SUITE = 'sessions';
-/** The reuse-after-grace test needs a short grace window: a system of its own. */
+/** The reuse-after-grace test needs a short grace window, the session-limit test a low limit: a system of their own. */
 const REUSE_SUITE = 'sessions-reuse';
 const REUSE_GRACE_MS = 2_000;
+const MAX_SESSIONS = 3;
 /** How long a revocation may take to reach a gateway that did not end the session itself. */
 const REVOCATION_DEADLINE_MS = 2_000;
 const OTHER_AUDIENCE = 'urn:e2e:some-other-api';
@@ -110,7 +111,11 @@ describe('token sessions', () => {
       startSystem({ suite: SUITE, authEnv: CHATTY, gatewayEnv: CHATTY }),
       startSystem({
         suite: REUSE_SUITE,
-        authEnv: { ...CHATTY, REFRESH_TOKEN_REUSE_GRACE: `${REUSE_GRACE_MS / 1000}s` },
+        authEnv: {
+          ...CHATTY,
+          REFRESH_TOKEN_REUSE_GRACE: `${REUSE_GRACE_MS / 1000}s`,
+          SESSIONS_MAX_PER_USER: String(MAX_SESSIONS),
+        },
         gatewayEnv: CHATTY,
       }),
     ]);
@@ -530,6 +535,37 @@ describe('token sessions', () => {
       });
       await expectAlive(start, first, client);
       await expectAlive(start, again, client);
+    });
+  });
+
+  describe(`the per-user session limit (SESSIONS_MAX_PER_USER=${MAX_SESSIONS})`, () => {
+    it('a login beyond it ends the least recently used session: refused everywhere within 2 s, gone from the list', async () => {
+      const client = reuse().http;
+      const first = await signUpAndLogin(client, 'tok_limited', PASSWORD);
+      const second = await login(client, 'tok_limited', PASSWORD);
+      const third = await login(client, 'tok_limited', PASSWORD);
+      await sleep(20);
+      // The first session is used again (a refresh), so the second is now the least recently used.
+      const firstNext = expectRefreshed(await client.refresh(first.tokens.refreshToken), {
+        sessionId: first.tokens.claims.sid,
+      });
+      await expectAlive(second, second.tokens, client);
+
+      const fourth = await login(client, 'tok_limited', PASSWORD);
+
+      const { elapsedMs } = await pollResponse(() => me(second.tokens, client), is401('SESSION_REVOKED'), {
+        timeoutMs: REVOCATION_DEADLINE_MS,
+        description: 'the evicted session’s access token refused',
+      });
+      expect(elapsedMs).toBeLessThan(REVOCATION_DEADLINE_MS);
+      expectError(await client.refresh(second.tokens.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
+      const listed = expectSessionList(await sessions(fourth, client));
+      expect(listed.map((session) => session.id).sort()).toEqual(
+        [first, third, fourth].map((result) => result.tokens.claims.sid).sort(),
+      );
+      await expectAlive(first, firstNext, client);
+      await expectAlive(third, third.tokens, client);
+      await expectAlive(fourth, fourth.tokens, client);
     });
   });
 

@@ -33,6 +33,7 @@ describe('AuthConfig / authEnvSchema', () => {
         refreshIdleTtlMs: 14 * 86_400_000,
         refreshAbsoluteTtlMs: 30 * 86_400_000,
         reuseGraceMs: 10_000,
+        maxSessionsPerUser: 100,
       },
       signingKeys: { rotationIntervalMs: 30 * 86_400_000, publishLeadMs: 120_000, encryptionSecret: undefined },
     });
@@ -72,6 +73,7 @@ describe('AuthConfig / authEnvSchema', () => {
       REFRESH_TOKEN_IDLE_TTL: '1d',
       REFRESH_TOKEN_ABSOLUTE_TTL: '7d',
       REFRESH_TOKEN_REUSE_GRACE: '0s',
+      SESSIONS_MAX_PER_USER: '25',
       SIGNING_KEY_ROTATION_INTERVAL: '90d',
       SIGNING_KEY_PUBLISH_LEAD: '10m',
       SIGNING_KEY_ENCRYPTION_SECRET: SECRET,
@@ -102,6 +104,7 @@ describe('AuthConfig / authEnvSchema', () => {
         refreshIdleTtlMs: 86_400_000,
         refreshAbsoluteTtlMs: 7 * 86_400_000,
         reuseGraceMs: 0,
+        maxSessionsPerUser: 25,
       },
       signingKeys: { rotationIntervalMs: 90 * 86_400_000, publishLeadMs: 600_000, encryptionSecret: SECRET },
     });
@@ -126,6 +129,7 @@ describe('AuthConfig / authEnvSchema', () => {
     ['ACCESS_TOKEN_TTL', '2d'],
     ['TOKEN_CLOCK_TOLERANCE', '31s'],
     ['REFRESH_TOKEN_REUSE_GRACE', '1h'],
+    ['SESSIONS_MAX_PER_USER', '0'],
   ])('refuses %s=%p, naming it', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(new RegExp(name));
   });

@@ -75,6 +75,8 @@ export const authEnvSchema = baseEnvSchema
     REFRESH_TOKEN_ABSOLUTE_TTL: duration('30d', '1s', '365d'),
     // A used refresh token presented again within this window (two tabs refreshing at once) still works.
     REFRESH_TOKEN_REUSE_GRACE: duration('10s', '0s', '5m'),
+    // Active sessions a user may hold; a login beyond it ends the least recently used ones (no unbounded growth).
+    SESSIONS_MAX_PER_USER: integer(100, 1, 10_000),
     SIGNING_KEY_ROTATION_INTERVAL: duration('30d', '1s', '3650d'),
     // A new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token.
     SIGNING_KEY_PUBLISH_LEAD: duration('2m', '0s', '1d'),
@@ -126,6 +128,7 @@ export class AuthConfig extends ProcessConfig {
     refreshIdleTtlMs: number;
     refreshAbsoluteTtlMs: number;
     reuseGraceMs: number;
+    maxSessionsPerUser: number;
   };
   readonly signingKeys: { rotationIntervalMs: number; publishLeadMs: number; encryptionSecret?: string };
 
@@ -167,6 +170,7 @@ export class AuthConfig extends ProcessConfig {
       refreshIdleTtlMs: env.REFRESH_TOKEN_IDLE_TTL,
       refreshAbsoluteTtlMs: env.REFRESH_TOKEN_ABSOLUTE_TTL,
       reuseGraceMs: env.REFRESH_TOKEN_REUSE_GRACE,
+      maxSessionsPerUser: env.SESSIONS_MAX_PER_USER,
     };
     this.signingKeys = {
       rotationIntervalMs: env.SIGNING_KEY_ROTATION_INTERVAL,

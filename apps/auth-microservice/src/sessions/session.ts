@@ -1,6 +1,12 @@
 import type { SessionResponse } from '@nestjs-microservices/shared';
 
-export type RevocationReason = 'logout' | 'logout_all' | 'ended_by_user' | 'password_changed' | 'refresh_token_reused';
+export type RevocationReason =
+  | 'logout'
+  | 'logout_all'
+  | 'ended_by_user'
+  | 'password_changed'
+  | 'refresh_token_reused'
+  | 'session_limit';
 
 /** A session as the auth service keeps it. */
 export interface Session {

@@ -4,6 +4,9 @@ import { DATABASE, DATABASE_DIALECT } from '../database/database.tokens';
 import { type Database, type Dialect, type SessionsTable, toDate } from '../database/database.types';
 import type { RevocationReason, Session } from './session';
 
+/** At most this many sessions are ended by one login (a lowered limit catches up over the next logins). */
+const EVICTION_BATCH = 500;
+
 /** The repository's methods take the executor to use, so a service can run several in one transaction. */
 export type Executor = Kysely<Database>;
 
@@ -19,9 +22,12 @@ export class SessionsRepository {
     @Inject(DATABASE_DIALECT) private readonly dialect: Dialect,
   ) {}
 
-  /** The session and its first refresh token, in one transaction. */
-  async create(session: Session, tokenHash: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /**
+   * The session and its first refresh token, in one transaction that also ends the user's sessions beyond
+   * `maxActive` (least recently used first); returns the ids it ended.
+   */
+  async create(session: Session, tokenHash: string, maxActive: number): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('sessions')
         .values({
@@ -36,6 +42,7 @@ export class SessionsRepository {
         })
         .execute();
       await this.insertToken(trx, tokenHash, session.id, session.createdAt);
+      return this.revokeBeyond(trx, session.userId, maxActive, session.createdAt);
     });
   }
 
@@ -134,6 +141,39 @@ export class SessionsRepository {
       .where('idle_expires_at', '>', now.toISOString())
       .$if(filter.only !== undefined, (query) => query.where('id', '=', filter.only ?? ''))
       .$if(filter.except !== undefined, (query) => query.where('id', '!=', filter.except ?? ''))
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Revokes the user's active sessions beyond the `keep` most recently used (newest first by last use, then by
+   * creation), and returns their ids. Concurrent logins of one user may each miss the other's uncommitted session and
+   * leave one more than `keep` for a moment; the next login ends it.
+   */
+  async revokeBeyond(db: Executor, userId: string, keep: number, now: Date): Promise<string[]> {
+    const excess = await db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('idle_expires_at', '>', now.toISOString())
+      .orderBy('last_used_at', 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(keep)
+      .limit(EVICTION_BATCH)
+      .execute();
+    if (excess.length === 0) return [];
+    const rows = await db
+      .updateTable('sessions')
+      .set({ revoked_at: now.toISOString(), revoked_reason: 'session_limit' })
+      .where(
+        'id',
+        'in',
+        excess.map((row) => row.id),
+      )
+      .where('revoked_at', 'is', null)
       .returning('id')
       .execute();
     return rows.map((row) => row.id);

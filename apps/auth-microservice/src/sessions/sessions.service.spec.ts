@@ -174,6 +174,63 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
     });
   });
 
+  describe('with SESSIONS_MAX_PER_USER=3', () => {
+    beforeEach(() => setUp({ SESSIONS_MAX_PER_USER: '3' }));
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+    it("a login beyond the limit ends the user's least recently used session, and tells the gateways", async () => {
+      const alice = await user('alice');
+      const bob = await user('bob');
+      const a = await sessions.start(alice, META);
+      await tick();
+      const b = await sessions.start(alice, META);
+      await tick();
+      const c = await sessions.start(alice, META);
+      const bobs = await sessions.start(bob, META);
+      await tick();
+      const aRefreshed = await sessions.refresh(a.refreshToken, META); // a is now used more recently than b
+      await tick();
+      const sink = jest.fn();
+      broadcast.attach(sink);
+
+      const d = await sessions.start(alice, META);
+
+      await expect(rpcErrorOf(sessions.authenticate(b.accessToken))).resolves.toMatchObject({
+        code: 'SESSION_REVOKED',
+      });
+      await expect(rpcErrorOf(sessions.refresh(b.refreshToken, META))).resolves.toMatchObject({
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+      const listed = await sessions.list(d.accessToken);
+      expect(listed).toHaveLength(3);
+      const ids = await Promise.all(
+        [aRefreshed, c, d].map(async (t) => (await sessions.authenticate(t.accessToken)).sessionId),
+      );
+      expect(listed.map((entry) => entry.id).sort()).toEqual([...ids].sort());
+      expect(await sessions.list(bobs.accessToken)).toHaveLength(1);
+      expect(sink).toHaveBeenCalledTimes(1);
+      expect(sink.mock.calls[0]?.[0]).toEqual({
+        revoked: [expect.objectContaining({ sessionId: expect.any(String) })],
+      });
+      const feed = await sessions.revocations(undefined);
+      const bRevoked = feed.revoked.map((entry) => entry.sessionId);
+      expect(bRevoked).toHaveLength(1);
+      expect(sink.mock.calls[0]?.[0].revoked[0].sessionId).toBe(bRevoked[0]);
+      expect(ids).not.toContain(bRevoked[0]);
+    });
+
+    it('ends nothing while the user is within the limit', async () => {
+      const alice = await user('alice');
+      const sink = jest.fn();
+      broadcast.attach(sink);
+      const started = [];
+      for (let i = 0; i < 3; i++) started.push(await sessions.start(alice, META));
+      expect(await sessions.list(started[2]!.accessToken)).toHaveLength(3);
+      expect(sink).not.toHaveBeenCalled();
+      expect((await sessions.revocations(undefined)).revoked).toHaveLength(0);
+    });
+  });
+
   describe('with short lifetimes', () => {
     beforeEach(() => setUp({ REFRESH_TOKEN_IDLE_TTL: '1s', REFRESH_TOKEN_ABSOLUTE_TTL: '1s', ACCESS_TOKEN_TTL: '1h' }));
 

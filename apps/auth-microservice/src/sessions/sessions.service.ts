@@ -60,8 +60,9 @@ export class SessionsService {
       revokedAt: null,
     };
     const refresh = newRefreshToken();
-    await this.sessions.create(session, refresh.hash);
+    const evicted = await this.sessions.create(session, refresh.hash, this.config.tokens.maxSessionsPerUser);
     this.audit.record('session.started', { userId: user.id, sessionId: session.id, clientIp: meta.clientIp });
+    if (evicted.length > 0) this.ended(user.id, evicted, 'session_limit', meta, now);
     return this.tokens(
       { userId: user.id, username: user.username, sessionId: session.id },
       session,
