@@ -14,7 +14,13 @@ const rows: Row[] = [
     cpu: { server: 0.96, bench: 0.874, other: 0.05 },
   },
   { id: 'me', title: 'GET /api/auth/me', baseline: 'A', measurement: measurement(31_000, { p99: 9.4 }), ratio: 0.59 },
-  { id: 'login', title: 'POST /api/auth/login', baseline: 'B', measurement: measurement(87.25, { p50: 512 }, 2) },
+  {
+    id: 'login',
+    title: 'POST /api/auth/login',
+    baseline: 'B',
+    measurement: measurement(87.25, { p50: 512 }, 2),
+    cpu: { auth: 1.8 },
+  },
   { id: 'live-under-login', title: 'GET /api/health/live <flood>', measurement: measurement(990) },
 ];
 
@@ -80,7 +86,9 @@ describe('report rendering', () => {
     );
     expect(markdown).toContain('| me ≥ 60% of A | 59% | NOT met |');
     expect(markdown).toContain('- a note');
-    expect(markdown).toContain('| baseline A | — | — | 0.96 | 0.87 | 0.05 |');
+    // Cores, and the CPU time per request they make at the row's requests/s.
+    expect(markdown).toContain('| baseline A | — | — | 0.96 (18 µs) | 0.87 (17 µs) | 0.05 (1 µs) |');
+    expect(markdown).toContain('| POST /api/auth/login | — | 1.80 (20.6 ms) | — | — | — |');
     expect(markdown).toContain('| GET /api/auth/me | — | — | — | — | — |');
   });
 

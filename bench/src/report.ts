@@ -106,7 +106,11 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `![requests/s and ratio to the baseline](${chartFile})`,
     '',
   ];
-  lines.push(`CPU while measured, in cores (CPU seconds per second, of ${report.machine.cores}):`, '');
+  lines.push(
+    `CPU while measured, in cores (CPU seconds per second, of ${report.machine.cores}), and in brackets the CPU time ` +
+      'that makes per request (per hash for baseline B):',
+    '',
+  );
   lines.push(markdownTable(['scenario', ...CPU_PROCESSES], report.rows.map(cpuCells)), '');
   if (report.growth.length) {
     lines.push('## Growth with data', '');
@@ -127,10 +131,22 @@ const CPU_PROCESSES = ['gateway', 'auth', 'server', 'bench', 'other'];
 
 /**
  * A row's CPU use by process (`server`: baseline A's Fastify; `bench`: the load generator, or the hashing; `other`:
- * the rest of the machine, kernel included — high values mean outside load disturbed that row).
+ * the rest of the machine, kernel included — high values mean outside load disturbed that row), with what it costs
+ * per request: where the time of a route goes, process by process.
  */
 export function cpuCells(row: Row): string[] {
-  return [row.title, ...CPU_PROCESSES.map((name) => row.cpu?.[name]?.toFixed(2) ?? '—')];
+  const { rps } = row.measurement;
+  const cell = (cores: number | undefined): string => {
+    if (cores === undefined) return '—';
+    return rps > 0 ? `${cores.toFixed(2)} (${formatCpuTime(cores / rps)})` : cores.toFixed(2);
+  };
+  return [row.title, ...CPU_PROCESSES.map((name) => cell(row.cpu?.[name]))];
+}
+
+/** CPU seconds as µs below 1 ms, else ms. */
+function formatCpuTime(seconds: number): string {
+  const micros = seconds * 1e6;
+  return micros < 1_000 ? `${Math.round(micros)} µs` : `${(micros / 1_000).toFixed(1)} ms`;
 }
 
 function targetCells(target: BenchReport['targets'][number], quick: boolean): string[] {
