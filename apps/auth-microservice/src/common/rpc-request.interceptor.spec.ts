@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { RpcException } from '@nestjs/microservices';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { rpcError } from '@nestjs-microservices/shared';
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import { lastValueFrom, type Observable, of, throwError } from 'rxjs';
 import { RpcServerMetrics } from '../metrics/rpc-server.metrics';
@@ -21,7 +21,7 @@ function handlerFor(pattern: string): () => void {
 describe('RpcRequestInterceptor: auth_rpc_server_duration_seconds{pattern, outcome}', () => {
   let registry: Registry;
   let interceptor: RpcRequestInterceptor;
-  let logged: jest.SpyInstance;
+  let logged: Array<Record<string, unknown>>;
 
   /** Runs one call through the interceptor; resolves with the reply, or with what was thrown. */
   const handle = async (pattern: string, data: unknown, reply: () => Observable<unknown>): Promise<unknown> => {
@@ -39,8 +39,9 @@ describe('RpcRequestInterceptor: auth_rpc_server_duration_seconds{pattern, outco
 
   beforeEach(() => {
     registry = new Registry();
-    interceptor = new RpcRequestInterceptor(new Reflector(), new RpcServerMetrics(registry));
-    logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    logged = [];
+    const root = pino({ redact: ['*.password'] }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    interceptor = new RpcRequestInterceptor(new Reflector(), new RpcServerMetrics(registry), root);
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -51,9 +52,9 @@ describe('RpcRequestInterceptor: auth_rpc_server_duration_seconds{pattern, outco
 
     expect(text).toContain(countLine('auth.login', 'ok', 1));
     const sum = Number(/^auth_rpc_server_duration_seconds_sum\{[^}]*\} (\S+)$/m.exec(text)?.[1]);
-    const [[line]] = logged.mock.calls as Array<[{ durationMs: number; outcome: string }]>;
-    expect(line.outcome).toBe('ok');
-    expect(Math.abs(sum * 1_000 - line.durationMs)).toBeLessThanOrEqual(0.05);
+    const [line] = logged;
+    expect(line).toMatchObject({ context: 'Rpc', msg: 'rpc call', pattern: 'auth.login', outcome: 'ok' });
+    expect(Math.abs(sum * 1_000 - Number(line?.['durationMs']))).toBeLessThanOrEqual(0.05);
   });
 
   it('records a typed error under its code, and anything else as INTERNAL_ERROR', async () => {

@@ -1,8 +1,8 @@
-import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { requestContext } from '@nestjs-microservices/runtime';
+import { requestContext, ROOT_LOGGER } from '@nestjs-microservices/runtime';
 import {
   ERROR_CODES,
   type FieldError,
@@ -14,6 +14,7 @@ import {
 } from '@nestjs-microservices/shared';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { Logger } from 'pino';
 import { Observable, tap } from 'rxjs';
 import { RpcServerMetrics } from '../metrics/rpc-server.metrics';
 import { rpcFailure } from './rpc-failure';
@@ -25,12 +26,16 @@ import { rpcFailure } from './rpc-failure';
  */
 @Injectable()
 export class RpcRequestInterceptor implements NestInterceptor {
-  private readonly logger = new Logger('Rpc');
+  /** Pattern, outcome and duration only: nothing the redaction paths could match, so none are applied. */
+  private readonly logger: Logger;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly metrics: RpcServerMetrics,
-  ) {}
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.logger = root.child({ context: 'Rpc' }, { redact: [] });
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const pattern = String(this.reflector.get<unknown[]>(PATTERN_METADATA, context.getHandler())?.[0] ?? 'unknown');
@@ -61,7 +66,7 @@ export class RpcRequestInterceptor implements NestInterceptor {
   private recordCall(pattern: string, outcome: string, started: number): void {
     const durationMs = performance.now() - started;
     this.metrics.observe(pattern, outcome, durationMs);
-    this.logger.log({ pattern, outcome, durationMs: Math.round(durationMs * 10) / 10 }, 'rpc call');
+    this.logger.info({ pattern, outcome, durationMs: Math.round(durationMs * 10) / 10 }, 'rpc call');
   }
 }
 

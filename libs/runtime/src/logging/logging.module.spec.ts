@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ProcessConfig } from '../env-schema';
-import { createLogger, pinoOptions, requestLogging } from './logging.module';
+import { createLogger, LOG_BATCH_BYTES, LOG_FLUSH_INTERVAL_MS, pinoOptions, requestLogging } from './logging.module';
 import { requestContext } from './request-context';
 
 function capture(level: 'log' | 'warn') {
@@ -103,15 +103,20 @@ describe('pinoOptions', () => {
 });
 
 describe('createLogger', () => {
-  it('writes JSON to stdout without blocking the event loop on each line', () => {
+  it('writes JSON to stdout in batches, without blocking the event loop on each line', () => {
     const config = new ProcessConfig({ NODE_ENV: 'production', LOG_LEVEL: 'log', SHUTDOWN_TIMEOUT_MS: 1_000 });
     const logger = createLogger(config, 'gateway');
     const destination = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as {
       fd: number;
       sync: boolean;
+      minLength: number;
+      _periodicFlush: number;
     };
     expect(destination.fd).toBe(1);
     expect(destination.sync).toBe(false);
+    expect(destination.minLength).toBe(LOG_BATCH_BYTES);
+    // Without it, a quiet process would hold its last lines until the batch fills.
+    expect(destination._periodicFlush).toBe(LOG_FLUSH_INTERVAL_MS);
     expect(logger.level).toBe('info');
   });
 });
