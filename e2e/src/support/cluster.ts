@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase, usingPostgres } from './database';
+import { type TestDatabase, usingPostgres } from './database';
 import { HttpClient } from './http';
 import { getFreePort } from './ports';
 import type { AppProcess } from './processes';
 import { scrapeMetrics } from './prometheus';
 import { createAuthProcess, createGatewayProcess, LOCALHOST } from './system';
-import { Teardown } from './teardown';
+import { openTestRun } from './teardown';
 import { type AuthLink, newAuthLink, testTransport } from './transport';
 
 export const TEST_REDIS_URL_VARIABLE = 'TEST_REDIS_URL';
@@ -66,13 +63,7 @@ export interface ClusterOptions {
  */
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const { suite } = options;
-  const workDir = await mkdtemp(join(tmpdir(), `e2e-${suite}-`));
-  const cleanups = new Teardown(suite);
-  cleanups.add(() => rm(workDir, { recursive: true, force: true }));
-  const teardown = (): Promise<void> => cleanups.run();
-  try {
-    const database = await createTestDatabase(suite);
-    cleanups.add(() => database.dispose());
+  return openTestRun(suite, async ({ workDir, database, cleanups, teardown }) => {
     const link = await newAuthLink('nats');
     const auths: ClusterAuth[] = [];
     for (let i = 1; i <= options.authCount; i++) {
@@ -108,10 +99,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       gateways.push({ process, port, http: new HttpClient(`http://${LOCALHOST}:${port}`) });
     }
     return { suite, workDir, database, link, auths, gateways, redisKeyPrefix, teardown };
-  } catch (error) {
-    await teardown().catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** How many `pattern` messages this auth instance has answered with `outcome` (from its own /metrics). */

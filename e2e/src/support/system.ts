@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from './database';
+import type { TestDatabase } from './database';
 import { HttpClient } from './http';
 import { getFreePort } from './ports';
 import {
@@ -15,7 +12,7 @@ import {
   type ScriptRun,
   tcpConnectProbe,
 } from './processes';
-import { Teardown } from './teardown';
+import { openTestRun } from './teardown';
 import { type AuthLink, linkEnvironment, newAuthLink, type TransportKind } from './transport';
 
 export const LOCALHOST = '127.0.0.1';
@@ -146,14 +143,7 @@ export function runAuthCommand(
  */
 export async function startSystem(options: SystemOptions): Promise<TestSystem> {
   const { suite } = options;
-  const workDir = await mkdtemp(join(tmpdir(), `e2e-${suite}-`));
-  const cleanups = new Teardown(suite);
-  cleanups.add(() => rm(workDir, { recursive: true, force: true }));
-  const teardown = (): Promise<void> => cleanups.run();
-
-  try {
-    const database = await createTestDatabase(suite);
-    cleanups.add(() => database.dispose());
+  return openTestRun(suite, async ({ workDir, database, cleanups, teardown }) => {
     const link = options.link ?? (await newAuthLink(options.transport));
     const authMetricsPort = await getFreePort(LOCALHOST);
     const gatewayPort = await getFreePort(LOCALHOST);
@@ -188,8 +178,5 @@ export async function startSystem(options: SystemOptions): Promise<TestSystem> {
       http: new HttpClient(baseUrl),
       teardown,
     };
-  } catch (error) {
-    await teardown().catch(() => undefined);
-    throw error;
-  }
+  });
 }

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database';
 import { describeError } from './util';
 
 /**
@@ -28,5 +32,33 @@ export class Teardown {
       if (problems.length) throw new Error(`Teardown of ${this.suite} had problems: ${problems.join('; ')}`);
     })();
     return this.done;
+  }
+}
+
+/** What every started system of a suite is built on: a work directory and a test database, undone by `teardown`. */
+export interface TestRun {
+  workDir: string;
+  database: TestDatabase;
+  /** Register what `build` starts, so `teardown` stops it first. */
+  cleanups: Teardown;
+  teardown: () => Promise<void>;
+}
+
+/**
+ * Creates a suite's work directory and test database, then runs `build` on them. If any step fails, everything set
+ * up so far is undone before the error is rethrown, so a suite that cannot start leaves no process or database.
+ */
+export async function openTestRun<T>(suite: string, build: (run: TestRun) => Promise<T>): Promise<T> {
+  const workDir = await mkdtemp(join(tmpdir(), `e2e-${suite}-`));
+  const cleanups = new Teardown(suite);
+  cleanups.add(() => rm(workDir, { recursive: true, force: true }));
+  const teardown = (): Promise<void> => cleanups.run();
+  try {
+    const database = await createTestDatabase(suite);
+    cleanups.add(() => database.dispose());
+    return await build({ workDir, database, cleanups, teardown });
+  } catch (error) {
+    await teardown().catch(() => undefined);
+    throw error;
   }
 }

@@ -7,15 +7,28 @@ import { FrameClient } from './frame-client.spec-helpers';
 const MAX_FRAME = 1_024;
 const UNKNOWN_PATTERN = { status: 404, code: 'UNKNOWN_PATTERN', message: ERROR_MESSAGES.UNKNOWN_PATTERN };
 
-describe('AuthTcpServer with BoundedJsonSocket (real sockets on 127.0.0.1)', () => {
+/** A server for 127.0.0.1 with small frame limits and one pattern, `test.echo`, that answers `{ echoed: data }`. */
+function echoServer(maxConnections: number): AuthTcpServer {
   const server = new AuthTcpServer({
     host: '127.0.0.1',
     port: 0,
     maxFrameLength: MAX_FRAME,
     incompleteMessageTimeoutMs: 10_000,
     maxSendBufferBytes: 4 * MAX_FRAME,
-    maxConnections: 64,
+    maxConnections,
   });
+  server.addHandler('test.echo', (data: unknown) => Promise.resolve({ echoed: data }));
+  return server;
+}
+
+/** Starts `server` on a free port and resolves with that port. */
+async function listen(server: AuthTcpServer): Promise<number> {
+  await new Promise<void>((resolve, reject) => server.listen((error) => (error ? reject(error) : resolve())));
+  return (server.unwrap<Server>().address() as AddressInfo).port;
+}
+
+describe('AuthTcpServer with BoundedJsonSocket (real sockets on 127.0.0.1)', () => {
+  const server = echoServer(64);
   const eventHandler = jest.fn((_data: unknown) => Promise.resolve(undefined));
   const clients: FrameClient[] = [];
   let port: number;
@@ -28,10 +41,8 @@ describe('AuthTcpServer with BoundedJsonSocket (real sockets on 127.0.0.1)', () 
   };
 
   beforeAll(async () => {
-    server.addHandler('test.echo', (data: unknown) => Promise.resolve({ echoed: data }));
     server.addHandler('test.event', eventHandler, true);
-    await new Promise<void>((resolve, reject) => server.listen((error) => (error ? reject(error) : resolve())));
-    port = (server.unwrap<Server>().address() as AddressInfo).port;
+    port = await listen(server);
   });
 
   beforeEach(() => {
@@ -124,19 +135,12 @@ describe('AuthTcpServer with BoundedJsonSocket (real sockets on 127.0.0.1)', () 
 });
 
 describe('AuthTcpServer connection cap', () => {
-  const server = new AuthTcpServer({
-    host: '127.0.0.1',
-    port: 0,
-    maxFrameLength: MAX_FRAME,
-    incompleteMessageTimeoutMs: 10_000,
-    maxSendBufferBytes: 4 * MAX_FRAME,
-    maxConnections: 2,
-  });
+  const server = echoServer(2);
   const clients: FrameClient[] = [];
+  let port: number;
 
   beforeAll(async () => {
-    server.addHandler('test.echo', (data: unknown) => Promise.resolve({ echoed: data }));
-    await new Promise<void>((resolve, reject) => server.listen((error) => (error ? reject(error) : resolve())));
+    port = await listen(server);
   });
 
   afterAll(() => {
@@ -145,7 +149,6 @@ describe('AuthTcpServer connection cap', () => {
   });
 
   it('closes connections beyond AUTH_TCP_MAX_CONNECTIONS at once and keeps serving the others', async () => {
-    const port = (server.unwrap<Server>().address() as AddressInfo).port;
     for (let i = 0; i < 3; i++) clients.push(await FrameClient.connect(port));
     const [first, second, third] = clients;
 
