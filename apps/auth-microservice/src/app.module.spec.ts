@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo, Server } from 'node:net';
 import { AUTH_PATTERNS, ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import { AppModule } from './app.module';
+import { RpcCallTracker } from './common/rpc-call-tracker';
 import { AuthTcpServer } from './transport/auth-tcp-server';
 import { FrameClient } from './transport/frame-client.spec-helpers';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
@@ -42,6 +43,7 @@ describe('auth microservice over TCP', () => {
 
   beforeAll(async () => {
     app = await NestFactory.createMicroservice(AppModule.register(config), { strategy: server, logger: false });
+    server.trackCalls(app.get(RpcCallTracker));
     await app.listen();
     client = await FrameClient.connect((server.unwrap<Server>().address() as AddressInfo).port);
   });

@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES } from '@nestjs-microservices/shared';
 import { AuditModule } from './audit/audit.module';
 import { RpcErrorFilter } from './common/rpc-error.filter';
 import { rpcFailure } from './common/rpc-failure';
-import { RpcRequestInterceptor } from './common/rpc-request.interceptor';
+import { RpcCallTracker } from './common/rpc-call-tracker';
 import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -31,7 +31,7 @@ export class AppModule {
       providers: [
         provideContractValidation((details) => rpcFailure(ERROR_CODES.VALIDATION_FAILED, details)),
         { provide: APP_FILTER, useClass: RpcErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: RpcRequestInterceptor },
+        RpcCallTracker,
       ],
     };
   }

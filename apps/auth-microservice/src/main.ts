@@ -5,6 +5,7 @@ import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-micros
 import { AUTH_EVENTS } from '@nestjs-microservices/shared';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { RpcCallTracker } from './common/rpc-call-tracker';
 import { rotateKeys } from './commands/rotate-keys.command';
 import { seedUsers } from './commands/seed-users.command';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
     strategy: server.strategy,
     bufferLogs: true,
   });
+  server.strategy.trackCalls(app.get(RpcCallTracker));
   const logger = app.get(Logger);
   app.useLogger(logger);
   enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });

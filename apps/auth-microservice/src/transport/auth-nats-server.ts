@@ -1,7 +1,8 @@
-import { type NatsContext, ServerNats } from '@nestjs/microservices';
+import { type MessageHandler, type NatsContext, ServerNats } from '@nestjs/microservices';
 import { natsConnectOptions, type NatsSettings, natsSubject } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError, type RpcErrorBody } from '@nestjs-microservices/shared';
 import type { Msg, NatsConnection, Subscription } from 'nats';
+import type { RpcCallTracker } from '../common/rpc-call-tracker';
 import { InFlightRequests } from './in-flight-requests';
 import { routeOfPattern } from './message-route';
 
@@ -26,6 +27,7 @@ type Reply = Record<string, unknown> & { isDisposed?: boolean; err?: unknown };
 export class AuthNatsServer extends ServerNats {
   private readonly settings: AuthNatsServerOptions;
   private readonly inFlight = new InFlightRequests();
+  private tracker: RpcCallTracker | undefined;
   private readonly subscriptionsByPattern: Subscription[] = [];
 
   constructor(options: AuthNatsServerOptions) {
@@ -36,6 +38,21 @@ export class AuthNatsServer extends ServerNats {
       waitOnFirstConnect: true,
     });
     this.settings = options;
+  }
+
+  /** Must be given before the app registers its handlers (`app.listen()`): see `RpcCallTracker`. */
+  trackCalls(tracker: RpcCallTracker): void {
+    this.tracker = tracker;
+  }
+
+  override addHandler(
+    pattern: unknown,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
+    const tracked = isEventHandler || !this.tracker ? callback : this.tracker.wrap(String(pattern), callback);
+    super.addHandler(pattern, tracked, isEventHandler, extras);
   }
 
   override bindEvents(client: NatsConnection): void {

@@ -1,12 +1,11 @@
 import { hostname } from 'node:os';
-import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { describeNats } from '@nestjs-microservices/runtime';
 import type { AuthConfig } from '../config/auth-config';
 import { AuthNatsServer } from './auth-nats-server';
 import { AuthTcpServer } from './auth-tcp-server';
 
 export interface AuthServer {
-  strategy: CustomTransportStrategy;
+  strategy: AuthTcpServer | AuthNatsServer;
   /** For the start-up banner: where requests come from (no credentials). */
   description: string;
   /** Listening on a network address anyone may reach, without TLS: worth a loud warning. */

@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
-import { ServerTCP, type TcpSocket, type WritePacket } from '@nestjs/microservices';
+import { type MessageHandler, ServerTCP, type TcpSocket, type WritePacket } from '@nestjs/microservices';
 import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
+import type { RpcCallTracker } from '../common/rpc-call-tracker';
 import { InFlightRequests } from './in-flight-requests';
 import { routeOfPattern } from './message-route';
 
@@ -33,6 +34,7 @@ function mutualTls(files: NonNullable<AuthTcpServerOptions['tls']>): TlsOptions 
 export class AuthTcpServer extends ServerTCP {
   private readonly limits: AuthTcpServerOptions;
   private readonly inFlight = new InFlightRequests();
+  private tracker: RpcCallTracker | undefined;
 
   constructor(options: AuthTcpServerOptions) {
     super({
@@ -46,6 +48,21 @@ export class AuthTcpServer extends ServerTCP {
     });
     this.limits = options;
     this.server.maxConnections = options.maxConnections;
+  }
+
+  /** Must be given before the app registers its handlers (`app.listen()`): see `RpcCallTracker`. */
+  trackCalls(tracker: RpcCallTracker): void {
+    this.tracker = tracker;
+  }
+
+  override addHandler(
+    pattern: unknown,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
+    const tracked = isEventHandler || !this.tracker ? callback : this.tracker.wrap(String(pattern), callback);
+    super.addHandler(pattern, tracked, isEventHandler, extras);
   }
 
   override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<void> {
