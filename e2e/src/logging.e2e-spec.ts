@@ -74,7 +74,13 @@ describe('structured logs', () => {
       },
       { timeoutMs: 5_000, intervalMs: 100, description: `a gateway log line with requestId ${REQUEST_ID}` },
     );
-    const authLines = await tagged(sys().auth.logFile);
+    const authLines = await pollUntil(
+      async () => {
+        const lines = await tagged(sys().auth.logFile);
+        return lines.some((line) => line.audit === true) ? lines : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 100, description: `the auth service's lines with requestId ${REQUEST_ID}` },
+    );
 
     expect(gatewayLines.map((line) => line.service)).toContain('gateway');
     expect(authLines.map((line) => line.service)).toContain('auth');
@@ -169,6 +175,8 @@ describe('structured logs', () => {
 
   it('never writes the password, a hash or a token to any log line', async () => {
     expect(tokens.length).toBeGreaterThan(4);
+    // Lines reach the files in batches, at the latest 100 ms (LOG_FLUSH_INTERVAL_MS) after they are written.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     for (const file of [sys().gateway.logFile, sys().auth.logFile]) {
       const text = await readFile(file, 'utf8');
       expect(text.length).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ import { encodeFrame, RawTcpClient, rpcData } from './support/nest-tcp';
 import { WORKSPACE_ROOT } from './support/paths';
 import { getFreePort } from './support/ports';
 import { createAuthProcess, createGatewayProcess, LOCALHOST, startSystem, type TestSystem } from './support/system';
+import { pollUntil } from './support/util';
 
 const USER = 'tls_user';
 const PASSWORD = 'Mutual-Tls-Secret-3';
@@ -133,7 +134,12 @@ describe('binding the auth service beyond loopback without TLS', () => {
       });
       try {
         await exposed.start();
-        expect(await readFile(exposed.logFile, 'utf8')).toContain('WITHOUT TLS');
+        // Log lines reach the file in batches, at the latest LOG_FLUSH_INTERVAL_MS (100 ms) after they are written.
+        const warning = await pollUntil(
+          async () => ((await readFile(exposed.logFile, 'utf8')).includes('WITHOUT TLS') ? true : undefined),
+          { timeoutMs: 5_000, intervalMs: 50, description: 'the WITHOUT TLS warning in the log' },
+        );
+        expect(warning).toBe(true);
       } finally {
         await exposed.stop();
       }
