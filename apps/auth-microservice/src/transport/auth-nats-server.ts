@@ -1,8 +1,8 @@
-import { type MessageHandler, type NatsContext, ServerNats } from '@nestjs/microservices';
+import { type NatsOptions, type NatsContext, ServerNats } from '@nestjs/microservices';
 import { natsConnectOptions, type NatsSettings, natsSubject } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError, type RpcErrorBody } from '@nestjs-microservices/shared';
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import type { RpcCallTracker } from '../common/rpc-call-tracker';
+import { withCallTracking } from './call-tracking';
 import { InFlightRequests } from './in-flight-requests';
 import { routeOfPattern } from './message-route';
 
@@ -24,10 +24,9 @@ type Reply = Record<string, unknown> & { isDisposed?: boolean; err?: unknown };
  * before parsing, and `close()` is graceful — it leaves the queue group first, so NATS hands new requests
  * to the other instances, then waits until every request this instance took has been answered.
  */
-export class AuthNatsServer extends ServerNats {
+export class AuthNatsServer extends withCallTracking(ServerNats) {
   private readonly settings: AuthNatsServerOptions;
   private readonly inFlight = new InFlightRequests();
-  private tracker: RpcCallTracker | undefined;
   private readonly subscriptionsByPattern: Subscription[] = [];
 
   constructor(options: AuthNatsServerOptions) {
@@ -36,23 +35,8 @@ export class AuthNatsServer extends ServerNats {
       ...natsConnectOptions(options.nats, options.connectionName),
       queue: options.queue,
       waitOnFirstConnect: true,
-    });
+    } satisfies Required<NatsOptions>['options']);
     this.settings = options;
-  }
-
-  /** Must be given before the app registers its handlers (`app.listen()`): see `RpcCallTracker`. */
-  trackCalls(tracker: RpcCallTracker): void {
-    this.tracker = tracker;
-  }
-
-  override addHandler(
-    pattern: unknown,
-    callback: MessageHandler,
-    isEventHandler = false,
-    extras: Record<string, unknown> = {},
-  ): void {
-    const tracked = isEventHandler || !this.tracker ? callback : this.tracker.wrap(String(pattern), callback);
-    super.addHandler(pattern, tracked, isEventHandler, extras);
   }
 
   override bindEvents(client: NatsConnection): void {

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
-import { type MessageHandler, ServerTCP, type TcpSocket, type WritePacket } from '@nestjs/microservices';
+import { ServerTCP, type TcpOptions, type TcpSocket, type WritePacket } from '@nestjs/microservices';
 import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
-import type { RpcCallTracker } from '../common/rpc-call-tracker';
+import { withCallTracking } from './call-tracking';
 import { InFlightRequests } from './in-flight-requests';
 import { routeOfPattern } from './message-route';
 
@@ -31,10 +31,9 @@ function mutualTls(files: NonNullable<AuthTcpServerOptions['tls']>): TlsOptions 
  * typed UNKNOWN_PATTERN error instead of Nest's untyped string. It also closes gracefully: the stock
  * `close()` destroys every socket at once, losing the replies of requests being handled.
  */
-export class AuthTcpServer extends ServerTCP {
+export class AuthTcpServer extends withCallTracking(ServerTCP) {
   private readonly limits: AuthTcpServerOptions;
   private readonly inFlight = new InFlightRequests();
-  private tracker: RpcCallTracker | undefined;
 
   constructor(options: AuthTcpServerOptions) {
     super({
@@ -45,24 +44,9 @@ export class AuthTcpServer extends ServerTCP {
       incompleteMessageTimeout: options.incompleteMessageTimeoutMs,
       maxSendBufferSize: options.maxSendBufferBytes,
       ...(options.tls && { tlsOptions: mutualTls(options.tls) }),
-    });
+    } satisfies Required<TcpOptions>['options']);
     this.limits = options;
     this.server.maxConnections = options.maxConnections;
-  }
-
-  /** Must be given before the app registers its handlers (`app.listen()`): see `RpcCallTracker`. */
-  trackCalls(tracker: RpcCallTracker): void {
-    this.tracker = tracker;
-  }
-
-  override addHandler(
-    pattern: unknown,
-    callback: MessageHandler,
-    isEventHandler = false,
-    extras: Record<string, unknown> = {},
-  ): void {
-    const tracked = isEventHandler || !this.tracker ? callback : this.tracker.wrap(String(pattern), callback);
-    super.addHandler(pattern, tracked, isEventHandler, extras);
   }
 
   override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<void> {
