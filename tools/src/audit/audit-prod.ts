@@ -1,0 +1,81 @@
+/**
+ * `npm run audit:prod`: fails when a production dependency has a known high or critical advisory.
+ *
+ *   npm run audit:prod                          # fails closed: an unreachable audit endpoint is an error
+ *   npm run audit:prod -- --allow-unreachable   # an unreachable endpoint is a loud warning, not an error
+ *   npm run audit:prod -- --registry <url>      # ask another registry (or mirror) for advisories
+ */
+import { execFile } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
+import { auditVerdict, type AuditVerdict } from './audit-report';
+
+export interface AuditOptions {
+  cwd: string;
+  registry?: string;
+  /** npm's cache folder; npm keeps the advisories it was told about there. */
+  cache?: string;
+}
+
+export async function runAudit({ cwd, registry, cache }: AuditOptions): Promise<AuditVerdict> {
+  const args = [
+    'audit',
+    '--omit=dev',
+    '--json',
+    ...(registry ? ['--registry', registry] : []),
+    ...(cache ? ['--cache', cache] : []),
+  ];
+  const stdout = await new Promise<string>((resolve) => {
+    // npm exits 1 for findings and for endpoint failures alike: the report tells them apart.
+    execFile('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (_failure, out) => resolve(out));
+  });
+  return auditVerdict(stdout);
+}
+
+export function exitCodeFor(verdict: AuditVerdict, allowUnreachable: boolean): number {
+  if (verdict.kind === 'findings') return 1;
+  if (verdict.kind === 'unavailable') return allowUnreachable ? 0 : 2;
+  return 0;
+}
+
+export function summary(verdict: AuditVerdict, allowUnreachable: boolean): string {
+  switch (verdict.kind) {
+    case 'clean':
+      return `npm audit --omit=dev: no high or critical advisories (${countsText(verdict.counts)})`;
+    case 'findings':
+      return [
+        `npm audit --omit=dev: high or critical advisories in production dependencies (${countsText(verdict.counts)}):`,
+        ...verdict.findings.map((finding) => `  - ${finding}`),
+      ].join('\n');
+    case 'unavailable':
+      return [
+        '!!! npm audit --omit=dev: NOT CHECKED: the registry did not answer the audit request:',
+        `!!!   ${verdict.reason}`,
+        allowUnreachable
+          ? '!!! --allow-unreachable was given: passing without an audit.'
+          : '!!! Failing closed; pass --allow-unreachable where the audit endpoint cannot be reached.',
+      ].join('\n');
+  }
+}
+
+function countsText(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([severity, count]) => `${severity} ${count}`)
+    .join(', ');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const allowUnreachable = argv.includes('--allow-unreachable');
+  const registryIndex = argv.indexOf('--registry');
+  const registry = registryIndex >= 0 ? argv[registryIndex + 1] : undefined;
+  const verdict = await runAudit({ cwd: resolvePath(__dirname, '../../..'), registry });
+  const code = exitCodeFor(verdict, allowUnreachable);
+  (code === 0 ? console.log : console.error)(summary(verdict, allowUnreachable));
+  process.exitCode = code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((failure: unknown) => {
+    console.error(failure);
+    process.exitCode = 2;
+  });
+}
