@@ -42,7 +42,7 @@ export function auditVerdict(stdout: string): AuditVerdict {
   const findings = vulnerabilities
     .filter(isVulnerability)
     .filter((vulnerability) => FAILING.has(vulnerability.severity))
-    .flatMap(describe);
+    .flatMap(findingLines);
   if (findings.length === 0 && !SEVERITIES.some((severity) => FAILING.has(severity) && counts[severity] > 0)) {
     return { kind: 'clean', counts };
   }
@@ -50,8 +50,8 @@ export function auditVerdict(stdout: string): AuditVerdict {
 }
 
 /** One line per advisory a package is itself affected by; packages only pulling one in are named too. */
-function describe(vulnerability: AuditVulnerability): string[] {
-  const advisories = vulnerability.via.filter((via): via is AuditAdvisory => typeof via !== 'string');
+function findingLines(vulnerability: AuditVulnerability): string[] {
+  const advisories = vulnerability.via.filter(isAdvisory);
   if (advisories.length === 0) {
     const through = vulnerability.via.filter((via): via is string => typeof via === 'string').join(', ');
     return [`${vulnerability.severity}: ${vulnerability.name} (through ${through})`];
@@ -77,6 +77,10 @@ function isVulnerability(value: unknown): value is AuditVulnerability {
     (SEVERITIES as readonly unknown[]).includes(value['severity']) &&
     Array.isArray(value['via'])
   );
+}
+
+function isAdvisory(value: unknown): value is AuditAdvisory {
+  return isRecord(value) && typeof value['title'] === 'string' && typeof value['url'] === 'string';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
