@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,6 +104,23 @@ describe('npm run audit:prod (the real npm audit against a registry on 127.0.0.1
       `${severity}: rxjs: A ${severity} advisory (https://example.test/advisories/1)`,
     );
   });
+
+  it('as `npm run audit:prod`: exits 1 on a high advisory from the registry given, and 2 on an unknown flag', async () => {
+    registry.answer = { status: 200, body: { rxjs: [advisory('high')] } };
+    const run = (...args: string[]) =>
+      new Promise<{ code: number; output: string }>((resolve) => {
+        const env = { ...process.env, npm_config_cache: cache };
+        execFile('npm', ['run', 'audit:prod', '--', ...args], { cwd: workspace, env }, (failure, stdout, stderr) =>
+          resolve({ code: typeof failure?.code === 'number' ? failure.code : 0, output: stdout + stderr }),
+        );
+      });
+    const audited = await run(`--registry=${url}`);
+    expect(audited.code).toBe(1);
+    expect(audited.output).toContain('high: rxjs: A high advisory');
+    const mistyped = await run('--allow-unreachble');
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.output).toContain("Unknown option '--allow-unreachble'");
+  }, 30_000);
 
   it('fails closed when the audit endpoint does not answer, unless told to allow it', async () => {
     registry.answer = { status: 405, body: '' };

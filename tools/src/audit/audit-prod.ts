@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
+import { parseArgs } from 'node:util';
 import { auditVerdict, type AuditVerdict } from './audit-report';
 
 export interface AuditOptions {
@@ -64,9 +65,13 @@ function countsText(counts: Record<string, number>): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const allowUnreachable = argv.includes('--allow-unreachable');
-  const registryIndex = argv.indexOf('--registry');
-  const registry = registryIndex >= 0 ? argv[registryIndex + 1] : undefined;
+  // Strict: a mistyped flag stops the audit instead of being ignored (a dropped `--registry` would ask another registry).
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { 'allow-unreachable': { type: 'boolean', default: false }, registry: { type: 'string' } },
+  });
+  const { 'allow-unreachable': allowUnreachable, registry } = values;
   const verdict = await runAudit({ cwd: resolvePath(__dirname, '../../..'), registry });
   const code = exitCodeFor(verdict, allowUnreachable);
   (code === 0 ? console.log : console.error)(summary(verdict, allowUnreachable));
