@@ -43,7 +43,7 @@ export function auditVerdict(stdout: string): AuditVerdict {
     .filter(isVulnerability)
     .filter((vulnerability) => FAILING.has(vulnerability.severity))
     .flatMap(findingLines);
-  if (findings.length === 0 && !SEVERITIES.some((severity) => FAILING.has(severity) && counts[severity] > 0)) {
+  if (findings.length === 0 && [...FAILING].every((severity) => counts[severity] === 0)) {
     return { kind: 'clean', counts };
   }
   return { kind: 'findings', counts, findings };
