@@ -5,6 +5,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { Database, Dialect } from './database.types';
+import { DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
+import { fileFlusher, GroupSync } from './group-sync';
 import { withStatementCache } from './sqlite-statement-cache';
 
 export interface DatabaseConnection {
@@ -46,16 +48,27 @@ function openSqlite(location: string): Omit<DatabaseConnection, 'description'> {
   const file = inMemory ? location : resolve(location);
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
-  // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive a power cut,
-  // not only a process crash. busy_timeout covers a second process (a CLI) writing at the same time.
+  // WAL lets readers run beside the writer. NORMAL: a commit does not fsync on the event loop; the dialect fsyncs
+  // the log off the loop before it acknowledges a write, so every acknowledged commit survives a power cut, as with
+  // FULL. busy_timeout covers a second process (a CLI) writing at the same time.
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`synchronous = ${inMemory ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
-    dialect: 'sqlite',
-  };
+  if (inMemory) {
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+      dialect: 'sqlite',
+    };
+  }
+  const writes = new WriteFlag();
+  const log = fileFlusher(`${file}-wal`);
+  const dialect = new DurableSqliteDialect(
+    { database: withStatementCache(sqlite, { writes }) },
+    writes,
+    new GroupSync(log.flush, log.close),
+  );
+  return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite' };
 }
 
 function openPostgres(settings: DatabaseSettings): Omit<DatabaseConnection, 'description'> {

@@ -9,7 +9,7 @@ interface Schema {
 function open(size?: number) {
   const sqlite = new SQLite(':memory:');
   const prepare = jest.spyOn(sqlite, 'prepare');
-  const database = withStatementCache(sqlite, size);
+  const database = withStatementCache(sqlite, { size });
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
   return { sqlite, prepare, db };
 }

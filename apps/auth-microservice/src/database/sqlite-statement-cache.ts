@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import type { WriteFlag } from './durable-sqlite-dialect';
 
 /** Distinct SQL texts kept prepared; the service issues a few dozen, so this only bounds a pathological case. */
 export const STATEMENT_CACHE_SIZE = 500;
@@ -11,8 +12,11 @@ export const STATEMENT_CACHE_SIZE = 500;
  * is safe here: Kysely runs one query at a time on its single connection, and SQLite re-prepares a statement
  * by itself when a migration changes the schema under it.
  */
-export function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
-  const statements = new LRUCache<string, SqliteStatement>({ max: size });
+export function withStatementCache(
+  database: SQLite.Database,
+  { size = STATEMENT_CACHE_SIZE, writes }: { size?: number; writes?: WriteFlag } = {},
+): SqliteDatabase {
+  const statements = new LRUCache<string, SQLite.Statement>({ max: size });
   return {
     close: () => {
       statements.clear();
@@ -24,6 +28,8 @@ export function withStatementCache(database: SQLite.Database, size = STATEMENT_C
         statement = database.prepare(sql);
         statements.set(sql, statement);
       }
+      // SQLite's own answer (sqlite3_stmt_readonly): exact for raw SQL too; BEGIN and COMMIT count as read-only.
+      if (writes && !statement.readonly) writes.wrote = true;
       return statement;
     },
   };

@@ -1,0 +1,102 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from './database-errors';
+import { fileFlusher, GroupSync } from './group-sync';
+import { manualFlush, track, turn } from './promise-state.spec-helpers';
+
+describe('GroupSync', () => {
+  it('makes a caller that arrives during a flush wait for a flush that starts after it', async () => {
+    const { flush, pending } = manualFlush();
+    const sync = new GroupSync(flush);
+    const first = track(sync.sync());
+    const second = track(sync.sync());
+    expect(flush).toHaveBeenCalledTimes(1);
+
+    pending[0]?.resolve();
+    await turn();
+    expect(first.done).toBe(true);
+    expect(second.done).toBe(false);
+    expect(flush).toHaveBeenCalledTimes(2);
+
+    pending[1]?.resolve();
+    await turn();
+    expect(second.done).toBe(true);
+  });
+
+  it('lets every caller that arrives during one flush share the next', async () => {
+    const { flush, pending } = manualFlush();
+    const sync = new GroupSync(flush);
+    const callers = [sync.sync(), ...Array.from({ length: 10 }, () => sync.sync())].map(track);
+    pending[0]?.resolve();
+    await turn();
+    pending[1]?.resolve();
+    await turn();
+    expect(callers.every((caller) => caller.done)).toBe(true);
+    expect(flush).toHaveBeenCalledTimes(2);
+  });
+
+  it('after a failed flush, rejects its callers and every later caller with an "unavailable" error', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const { flush, pending } = manualFlush();
+    const sync = new GroupSync(flush);
+    const failed = track(sync.sync());
+    const queued = track(sync.sync());
+    pending[0]?.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    await turn();
+    expect(isDatabaseUnavailable(failed.error)).toBe(true);
+    expect(queued.error).toBe(failed.error);
+    await expect(sync.sync()).rejects.toBe(failed.error);
+    expect(flush).toHaveBeenCalledTimes(1);
+    expect(() => sync.assertHealthy()).toThrow(failed.error as Error);
+    expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
+  });
+
+  it('closes only after the flush under way', async () => {
+    const { flush, pending } = manualFlush();
+    const release = jest.fn(() => Promise.resolve());
+    const sync = new GroupSync(flush, release);
+    void sync.sync();
+    const closed = track(sync.close());
+    await turn();
+    expect(release).not.toHaveBeenCalled();
+    pending[0]?.resolve();
+    await turn();
+    expect(closed.done).toBe(true);
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('fileFlusher', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'group-sync-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fsyncs the file at the path, and the new file when the old one was replaced', async () => {
+    const path = join(dir, 'log');
+    writeFileSync(path, 'first');
+    const probe = await open(path, 'r');
+    const sync = jest.spyOn(Object.getPrototypeOf(probe) as { sync: () => Promise<void> }, 'sync');
+    await probe.close();
+    const flusher = fileFlusher(path);
+
+    await flusher.flush();
+    expect(sync).toHaveBeenCalledTimes(1);
+    writeFileSync(join(dir, 'replacement'), 'second');
+    renameSync(join(dir, 'replacement'), path);
+    await flusher.flush();
+    // the old handle, then the file now at the path; later flushes use that one only
+    expect(sync).toHaveBeenCalledTimes(3);
+    await flusher.flush();
+    expect(sync).toHaveBeenCalledTimes(4);
+    await flusher.close();
+    sync.mockRestore();
+  });
+
+  it('fails while the file does not exist', async () => {
+    await expect(fileFlusher(join(dir, 'missing')).flush()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
