@@ -78,9 +78,7 @@ describe('fileFlusher', () => {
   it('fsyncs the file at the path, and the new file when the old one was replaced', async () => {
     const path = join(dir, 'log');
     writeFileSync(path, 'first');
-    const probe = await open(path, 'r');
-    const sync = jest.spyOn(Object.getPrototypeOf(probe) as { sync: () => Promise<void> }, 'sync');
-    await probe.close();
+    const sync = await spyOnFileSync(dir);
     const flusher = fileFlusher(path);
 
     await flusher.flush();
@@ -96,7 +94,31 @@ describe('fileFlusher', () => {
     sync.mockRestore();
   });
 
-  it('fails while the file does not exist', async () => {
-    await expect(fileFlusher(join(dir, 'missing')).flush()).rejects.toMatchObject({ code: 'ENOENT' });
+  it('has nothing to flush while no file exists at the path, and flushes it once it does', async () => {
+    const path = join(dir, 'log');
+    const sync = await spyOnFileSync(dir);
+    const flusher = fileFlusher(path);
+    await flusher.flush();
+    expect(sync).not.toHaveBeenCalled();
+    writeFileSync(path, 'now written');
+    await flusher.flush();
+    expect(sync).toHaveBeenCalledTimes(1);
+    await flusher.close();
+    sync.mockRestore();
+  });
+
+  it('fails when the file cannot be opened for another reason', async () => {
+    writeFileSync(join(dir, 'file'), 'not a directory');
+    await expect(fileFlusher(join(dir, 'file', 'log')).flush()).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });
+
+/** Counts the fsyncs of every FileHandle. */
+async function spyOnFileSync(dir: string) {
+  const probePath = join(dir, 'probe');
+  writeFileSync(probePath, '');
+  const probe = await open(probePath, 'r');
+  const spy = jest.spyOn(Object.getPrototypeOf(probe) as { sync: () => Promise<void> }, 'sync');
+  await probe.close();
+  return spy;
+}

@@ -84,24 +84,33 @@ export class FlushError extends Error {
 /**
  * fsync of the file at `path`, opened on first use (SQLite creates its write-ahead log with the first write) and
  * kept open. Should the file ever be replaced (another inode at the path), the new one is opened and flushed too.
+ * No file at the path means nothing was written there, so there is nothing to flush.
  */
 export function fileFlusher(path: string): { flush: Flush; close: () => Promise<void> } {
   let handle: { file: FileHandle; inode: number } | undefined;
   const reopen = async () => {
     await handle?.file.close();
-    const file = await open(path, 'r');
-    handle = { file, inode: (await file.stat()).ino };
+    handle = undefined;
+    const file = await open(path, 'r').catch(unlessMissing);
+    if (file) handle = { file, inode: (await file.stat()).ino };
     return handle;
   };
   return {
     flush: async () => {
       const current = handle ?? (await reopen());
+      if (!current) return;
       await current.file.sync();
-      if ((await stat(path)).ino !== current.inode) await (await reopen()).file.sync();
+      const now = await stat(path).catch(unlessMissing);
+      if (now?.ino !== current.inode) await (await reopen())?.file.sync();
     },
     close: async () => {
       await handle?.file.close();
       handle = undefined;
     },
   };
+}
+
+function unlessMissing(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw error;
 }
