@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { expectError, expectLoggedIn, expectSignedUp } from './support/contract';
+import { usingPostgres } from './support/database';
 import { listeningAddresses, ownsListeningPort } from './support/listening-sockets';
 import { type MetricsSnapshot, PROMETHEUS_CONTENT_TYPE, scrapeMetrics } from './support/prometheus';
 import { LOCALHOST, startSystem, type TestSystem } from './support/system';
@@ -254,6 +255,29 @@ describe('metrics (Prometheus) of the gateway and the auth service', () => {
         'signups created': signups('created', 0),
         'hash operations': hashCount('hash', 0),
       });
+    });
+
+    it('every SQLite write waits for an fsync of the log, shared by concurrent sign-ups (zero on PostgreSQL)', async () => {
+      const before = await authMetrics();
+      const users = Array.from({ length: 10 }, (_, i) => ({
+        username: `metrics_durable_${i}`,
+        password: USER.password,
+      }));
+      const responses = await Promise.all(users.map((user) => sys().http.signup(user)));
+      responses.forEach((response, i) => expectSignedUp(response, users[i]?.username ?? ''));
+      const after = await authMetrics();
+      const moved = (metric: string) => (after.value(metric) ?? 0) - (before.value(metric) ?? 0);
+      const writes = moved('auth_database_durable_writes_total');
+      const fsyncs = moved('auth_database_log_fsync_duration_seconds_count');
+
+      if (usingPostgres()) {
+        // PostgreSQL makes its own commits durable: these series stay at zero.
+        expect({ writes, fsyncs }).toEqual({ writes: 0, fsyncs: 0 });
+      } else {
+        expect(writes).toBeGreaterThanOrEqual(users.length);
+        expect(fsyncs).toBeGreaterThanOrEqual(1);
+        expect(fsyncs).toBeLessThanOrEqual(writes);
+      }
     });
 
     it('unknown routes are counted as route="unmatched", and their URLs appear nowhere in the metrics', async () => {

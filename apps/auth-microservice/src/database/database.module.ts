@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { AuthConfig } from '../config/auth-config';
+import { DatabaseMetrics } from '../metrics/database.metrics';
 import { DATABASE, DATABASE_DIALECT } from './database.tokens';
 import type { Database } from './database.types';
 import { migrateToLatest } from './migrate';
@@ -11,10 +12,11 @@ import { dialectOf, openDatabase } from './open-database';
   providers: [
     {
       provide: DATABASE,
-      inject: [AuthConfig],
-      useFactory: async (config: AuthConfig): Promise<Kysely<Database>> => {
+      // Optional: the CLI commands (users:seed, keys:rotate) open the database without the metrics module.
+      inject: [AuthConfig, { token: DatabaseMetrics, optional: true }],
+      useFactory: async (config: AuthConfig, metrics?: DatabaseMetrics): Promise<Kysely<Database>> => {
         const logger = new Logger('Database');
-        const { db, dialect, description } = openDatabase(config.database);
+        const { db, dialect, description } = openDatabase({ ...config.database, durability: metrics });
         try {
           const applied = await migrateToLatest(db, dialect);
           logger.log(`Using ${description}${applied.length ? `; applied migrations: ${applied.join(', ')}` : ''}`);

@@ -148,4 +148,29 @@ describe('openDatabase on a SQLite file', () => {
     expect(again.prepare('select count(*) as n from items').get()).toEqual({ n: 50 });
     again.close();
   });
+  it('tells its observer of each write that waits for the disk, and times each fsync', async () => {
+    let flushes = 0;
+    const durability = {
+      timeFlush: async (flush: () => Promise<void>) => {
+        await flush();
+        flushes += 1;
+      },
+      durableWrite: jest.fn(),
+    };
+    const db = openDatabase({
+      url: `sqlite:${join(dir, 'auth.sqlite')}`,
+      poolSize: 1,
+      connectTimeoutMs: 1_000,
+      durability,
+    }).db;
+    await sql`create table items (id integer primary key)`.execute(db);
+    await Promise.all(Array.from({ length: 10 }, (_, id) => sql`insert into items values (${id})`.execute(db)));
+    await sql`select count(*) from items`.execute(db);
+
+    // the table and the ten inserts; not the read
+    expect(durability.durableWrite).toHaveBeenCalledTimes(11);
+    expect(flushes).toBeGreaterThanOrEqual(1);
+    expect(flushes).toBeLessThanOrEqual(11);
+    await db.destroy();
+  });
 });

@@ -8,6 +8,14 @@ import {
 } from 'kysely';
 import type { GroupSync } from './group-sync';
 
+/** What the service measures of durability (metrics); optional, so the dialect stands alone in tests. */
+export interface DurabilityObserver {
+  /** Runs one fsync of the log, timing it. */
+  timeFlush(flush: () => Promise<void>): Promise<void>;
+  /** A query or transaction that wrote is about to wait for an fsync. */
+  durableWrite(): void;
+}
+
 /** Set by the database wrapper when a statement that writes runs; cleared when the connection is released. */
 export class WriteFlag {
   wrote = false;
@@ -29,12 +37,13 @@ export class DurableSqliteDialect extends SqliteDialect {
     config: SqliteDialectConfig,
     private readonly writes: WriteFlag,
     private readonly log: GroupSync,
+    private readonly observer?: DurabilityObserver,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new DurableSqliteDriver(super.createDriver(), this.writes, this.log);
+    return new DurableSqliteDriver(super.createDriver(), this.writes, this.log, this.observer);
   }
 }
 
@@ -43,6 +52,7 @@ class DurableSqliteDriver implements Driver {
     private readonly inner: Driver,
     private readonly writes: WriteFlag,
     private readonly log: GroupSync,
+    private readonly observer?: DurabilityObserver,
   ) {}
 
   init(): Promise<void> {
@@ -91,8 +101,12 @@ class DurableSqliteDriver implements Driver {
     this.writes.wrote = false;
     await this.inner.releaseConnection(connection);
     // After a failed fsync, reads fail too: what is on disk is unknown, and health checks must say so.
-    if (wrote) await this.log.sync();
-    else this.log.assertHealthy();
+    if (wrote) {
+      this.observer?.durableWrite();
+      await this.log.sync();
+    } else {
+      this.log.assertHealthy();
+    }
   }
 
   async destroy(): Promise<void> {

@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { Database, Dialect } from './database.types';
-import { DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
+import { type DurabilityObserver, DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
 import { fileFlusher, GroupSync } from './group-sync';
 import { withStatementCache } from './sqlite-statement-cache';
 
@@ -32,6 +32,8 @@ export function dialectOf(url: string): Dialect {
 
 export interface DatabaseSettings {
   url: string;
+  /** SQLite: told of every fsync of the log and every write that waited for one. */
+  durability?: DurabilityObserver;
   poolSize: number;
   /** PostgreSQL: the longest wait for a connection from the pool (a new one included). */
   connectTimeoutMs: number;
@@ -39,11 +41,13 @@ export interface DatabaseSettings {
 
 export function openDatabase(settings: DatabaseSettings): DatabaseConnection {
   const { url } = settings;
-  const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(settings);
+  const db = url.startsWith('sqlite:')
+    ? openSqlite(url.slice('sqlite:'.length), settings.durability)
+    : openPostgres(settings);
   return { ...db, description: describeDatabase(url) };
 }
 
-function openSqlite(location: string): Omit<DatabaseConnection, 'description'> {
+function openSqlite(location: string, observer?: DurabilityObserver): Omit<DatabaseConnection, 'description'> {
   const inMemory = location === ':memory:';
   const file = inMemory ? location : resolve(location);
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
@@ -63,10 +67,12 @@ function openSqlite(location: string): Omit<DatabaseConnection, 'description'> {
   }
   const writes = new WriteFlag();
   const log = fileFlusher(`${file}-wal`);
+  const flush = observer ? () => observer.timeFlush(log.flush) : log.flush;
   const dialect = new DurableSqliteDialect(
     { database: withStatementCache(sqlite, { writes }) },
     writes,
-    new GroupSync(log.flush, log.close),
+    new GroupSync(flush, log.close),
+    observer,
   );
   return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite' };
 }

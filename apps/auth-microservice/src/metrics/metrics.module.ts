@@ -3,6 +3,7 @@ import { createMetricsRegistry } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
 import { ServingStatus } from '../health/serving-status';
 import { AccountMetrics } from './account.metrics';
+import { DatabaseMetrics } from './database.metrics';
 import { MetricsServer } from './metrics-server.service';
 import { PasswordHashMetrics } from './password-hash.metrics';
 import { RpcServerMetrics } from './rpc-server.metrics';
@@ -20,9 +21,10 @@ import { RpcServerMetrics } from './rpc-server.metrics';
     RpcServerMetrics,
     AccountMetrics,
     PasswordHashMetrics,
+    DatabaseMetrics,
     MetricsServer,
     ServingStatus,
   ],
-  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics, ServingStatus],
+  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics, DatabaseMetrics, ServingStatus],
 })
 export class MetricsModule {}
