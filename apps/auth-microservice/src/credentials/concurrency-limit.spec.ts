@@ -1,12 +1,5 @@
+import { deferred, turn } from '../common/promise-state.spec-helpers';
 import { ConcurrencyLimit, hashConcurrency } from './concurrency-limit';
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((_resolve) => (resolve = _resolve));
-  return { promise, resolve };
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ConcurrencyLimit', () => {
   it('runs at most `limit` tasks at once and starts the others in arrival order', async () => {
@@ -20,12 +13,12 @@ describe('ConcurrencyLimit', () => {
         return i;
       }),
     );
-    await tick();
+    await turn();
     expect(started).toEqual([0, 1]);
     expect([limit.active, limit.queued]).toEqual([2, 2]);
 
     gates[1]?.resolve();
-    await tick();
+    await turn();
     expect(started).toEqual([0, 1, 2]);
 
     gates[0]?.resolve();

@@ -7,7 +7,8 @@ import { Kysely, sql } from 'kysely';
 import { DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
 import { GroupSync } from './group-sync';
 import { openDatabase } from './open-database';
-import { manualFlush, track, turn } from './promise-state.spec-helpers';
+import { track, turn } from '../common/promise-state.spec-helpers';
+import { manualFlush } from './manual-flush.spec-helpers';
 import { withStatementCache } from './sqlite-statement-cache';
 
 interface Schema {

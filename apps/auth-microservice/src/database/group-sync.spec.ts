@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from './database-errors';
 import { fileFlusher, GroupSync } from './group-sync';
-import { manualFlush, track, turn } from './promise-state.spec-helpers';
+import { track, turn } from '../common/promise-state.spec-helpers';
+import { manualFlush } from './manual-flush.spec-helpers';
 
 describe('GroupSync', () => {
   it('makes a caller that arrives during a flush wait for a flush that starts after it', async () => {

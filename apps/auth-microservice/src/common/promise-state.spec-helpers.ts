@@ -12,16 +12,17 @@ export function track(promise: Promise<unknown>): { done: boolean; error: unknow
   return state;
 }
 
-/** A flush the test completes by hand, one entry of `pending` per flush begun; `onStart` runs as each begins. */
-export function manualFlush(onStart: () => void = () => undefined) {
-  const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  const flush = jest.fn(() => {
-    onStart();
-    return new Promise<void>((resolve, reject) => {
-      pending.push({ resolve, reject });
-    });
-  });
-  return { flush, pending };
+export interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** A promise the test settles by hand. */
+export function deferred(): Deferred {
+  let settle!: Pick<Deferred, 'resolve' | 'reject'>;
+  const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  return { promise, ...settle };
 }
 
 /** Lets every callback that is ready run. */
