@@ -16,21 +16,23 @@ export function withStatementCache(
   database: SQLite.Database,
   { size = STATEMENT_CACHE_SIZE, writes }: { size?: number; writes?: WriteFlag } = {},
 ): SqliteDatabase {
-  const statements = new LRUCache<string, SQLite.Statement>({ max: size });
+  // Whether a statement writes is SQLite's own answer (sqlite3_stmt_readonly), asked once per SQL text: exact for raw
+  // SQL too; BEGIN and COMMIT count as read-only.
+  const statements = new LRUCache<string, { statement: SQLite.Statement; writes: boolean }>({ max: size });
   return {
     close: () => {
       statements.clear();
       database.close();
     },
     prepare: (sql) => {
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        statement = database.prepare(sql);
-        statements.set(sql, statement);
+      let entry = statements.get(sql);
+      if (entry === undefined) {
+        const statement = database.prepare(sql);
+        entry = { statement, writes: !statement.readonly };
+        statements.set(sql, entry);
       }
-      // SQLite's own answer (sqlite3_stmt_readonly): exact for raw SQL too; BEGIN and COMMIT count as read-only.
-      if (writes && !statement.readonly) writes.wrote = true;
-      return statement;
+      if (writes && entry.writes) writes.wrote = true;
+      return entry.statement;
     },
   };
 }
