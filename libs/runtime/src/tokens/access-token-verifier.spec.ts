@@ -77,6 +77,12 @@ describe('createAccessTokenVerifier', () => {
     await expect(failure(verifier()(make()))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 
+  // GHSA-hm7r-c7qw-ghp6: critical header extensions the verifier does not understand must be refused (RFC 7515 §4.1.11).
+  it('refuses a crit extension it does not understand with INVALID_TOKEN, for that reason', async () => {
+    const refused = await failure(verifier()(token({ header: { crit: ['urn:x-bound'], 'urn:x-bound': 1 } })));
+    expect(refused).toEqual({ code: 'INVALID_TOKEN', reason: expect.stringMatching(/crit/i) });
+  });
+
   it('answers TOKEN_EXPIRED past exp plus the tolerance, and accepts within it', async () => {
     await expect(failure(verifier()(token({ claims: { exp: now() - 31 } })))).resolves.toMatchObject({
       code: 'TOKEN_EXPIRED',
