@@ -117,6 +117,7 @@ describe('npm run audit:prod (the real npm audit against a registry on 127.0.0.1
     const audited = await run(`--registry=${url}`);
     expect(audited.code).toBe(1);
     expect(audited.output).toContain('high: rxjs: A high advisory');
+    expect(audited.output).toContain('recorded advisories (tools/src/audit/advisories.json): no high or critical one');
     const mistyped = await run('--allow-unreachble');
     expect(mistyped.code).toBe(2);
     expect(mistyped.output).toContain("Unknown option '--allow-unreachble'");

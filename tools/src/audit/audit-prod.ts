@@ -1,5 +1,6 @@
 /**
- * `npm run audit:prod`: fails when a production dependency has a known high or critical advisory.
+ * `npm run audit:prod`: fails when a production dependency has a known high or critical advisory, as told by
+ * `npm audit --omit=dev` and by the advisories recorded in `advisories.json` (checked without a registry).
  *
  *   npm run audit:prod                          # fails closed: an unreachable audit endpoint is an error
  *   npm run audit:prod -- --allow-unreachable   # an unreachable endpoint is a loud warning, not an error
@@ -9,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditVerdict, type AuditVerdict } from './audit-report';
+import { checkRecordedAdvisories, type RecordedVerdict } from './recorded-advisories';
 
 export interface AuditOptions {
   cwd: string;
@@ -32,7 +34,9 @@ export async function runAudit({ cwd, registry, cache }: AuditOptions): Promise<
   return auditVerdict(stdout);
 }
 
-export function exitCodeFor(verdict: AuditVerdict, allowUnreachable: boolean): number {
+/** The recorded advisories are checked whatever the registry says: their findings fail even with `--allow-unreachable`. */
+export function exitCodeFor(verdict: AuditVerdict, allowUnreachable: boolean, recorded?: RecordedVerdict): number {
+  if (recorded?.kind === 'findings') return 1;
   if (verdict.kind === 'findings') return 1;
   if (verdict.kind === 'unavailable') return allowUnreachable ? 0 : 2;
   return 0;
@@ -58,6 +62,18 @@ export function summary(verdict: AuditVerdict, allowUnreachable: boolean): strin
   }
 }
 
+export function recordedSummary(recorded: RecordedVerdict): string {
+  switch (recorded.kind) {
+    case 'findings':
+      return [
+        'recorded advisories (tools/src/audit/advisories.json): production packages affected:',
+        ...recorded.findings.map((finding) => `  - ${finding}`),
+      ].join('\n');
+    case 'clean':
+      return `recorded advisories (tools/src/audit/advisories.json): no high or critical one applies to the lock file (${countsText(recorded.counts)})`;
+  }
+}
+
 function countsText(counts: Record<string, number>): string {
   return Object.entries(counts)
     .map(([severity, count]) => `${severity} ${count}`)
@@ -72,9 +88,11 @@ async function main(argv: string[]): Promise<void> {
     options: { 'allow-unreachable': { type: 'boolean', default: false }, registry: { type: 'string' } },
   });
   const { 'allow-unreachable': allowUnreachable, registry } = values;
-  const verdict = await runAudit({ cwd: resolvePath(__dirname, '../../..'), registry });
-  const code = exitCodeFor(verdict, allowUnreachable);
-  (code === 0 ? console.log : console.error)(summary(verdict, allowUnreachable));
+  const workspace = resolvePath(__dirname, '../../..');
+  const recorded = checkRecordedAdvisories(workspace);
+  const verdict = await runAudit({ cwd: workspace, registry });
+  const code = exitCodeFor(verdict, allowUnreachable, recorded);
+  (code === 0 ? console.log : console.error)(`${recordedSummary(recorded)}\n${summary(verdict, allowUnreachable)}`);
   process.exitCode = code;
 }
 

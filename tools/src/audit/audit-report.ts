@@ -20,7 +20,8 @@ export type AuditVerdict =
   | { kind: 'findings'; counts: Record<Severity, number>; findings: string[] }
   | { kind: 'unavailable'; reason: string };
 
-const FAILING: ReadonlySet<Severity> = new Set<Severity>(['high', 'critical']);
+/** The severities that fail the check; lower ones are counted only. */
+export const FAILING: ReadonlySet<Severity> = new Set<Severity>(['high', 'critical']);
 
 /**
  * Reads npm's JSON output. npm exits non-zero both for findings and when the registry's audit endpoint
@@ -61,8 +62,12 @@ function findingLines(vulnerability: AuditVulnerability): string[] {
   );
 }
 
+export function emptyCounts(): Record<Severity, number> {
+  return { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
+}
+
 function severityCounts(source: Record<string, unknown>): Record<Severity, number> {
-  const counts = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
+  const counts = emptyCounts();
   for (const severity of SEVERITIES) {
     const count = source[severity];
     counts[severity] = typeof count === 'number' ? count : 0;
@@ -83,6 +88,6 @@ function isAdvisory(value: unknown): value is AuditAdvisory {
   return isRecord(value) && typeof value['title'] === 'string' && typeof value['url'] === 'string';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
