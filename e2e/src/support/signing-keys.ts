@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { type TestDatabase, withPgClient } from './database';
+import { withSqliteFile } from './sqlite';
 
 /** One row of `signing_keys` with its private key usable by node:crypto. */
 export interface StoredSigningKey {
@@ -17,12 +17,10 @@ export interface StoredSigningKey {
 export async function readSigningKeys(database: TestDatabase): Promise<StoredSigningKey[]> {
   let rows: Array<{ kid: string; private_key: string }>;
   if (database.kind === 'sqlite') {
-    const db = new Database(database.file, { readonly: true, fileMustExist: true });
-    try {
-      rows = db.prepare('SELECT kid, private_key FROM signing_keys ORDER BY generation').all() as typeof rows;
-    } finally {
-      db.close();
-    }
+    rows = withSqliteFile(
+      database.file,
+      (db) => db.prepare('SELECT kid, private_key FROM signing_keys ORDER BY generation').all() as typeof rows,
+    );
   } else {
     rows = await withPgClient(database.url, async (client) => {
       const result = await client.query<{ kid: string; private_key: string }>(

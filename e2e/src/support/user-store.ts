@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { type TestDatabase, withPgClient } from './database';
+import { withSqliteFile } from './sqlite';
 
 /** One row of the `users` table, as the contract names its columns. */
 export interface StoredUserRow {
@@ -48,20 +48,11 @@ function toStoredUserRow(row: unknown): StoredUserRow {
   };
 }
 
-function withSqlite<T>(file: string, work: (db: Database.Database) => T): T {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
-
 /** All rows whose `username_normalized` is the key of `username` (0 or 1 for a correct app). */
 export async function readUserRows(database: TestDatabase, username: string): Promise<StoredUserRow[]> {
   const key = normalizedUsernameKey(username);
   if (database.kind === 'sqlite') {
-    return withSqlite(database.file, (db) =>
+    return withSqliteFile(database.file, (db) =>
       db.prepare('SELECT * FROM users WHERE username_normalized = ?').all(key).map(toStoredUserRow),
     );
   }
@@ -82,7 +73,7 @@ export async function readUserRow(database: TestDatabase, username: string): Pro
 
 export async function countUsers(database: TestDatabase): Promise<number> {
   if (database.kind === 'sqlite') {
-    return withSqlite(database.file, (db) => {
+    return withSqliteFile(database.file, (db) => {
       const row = db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number | bigint };
       return Number(row.n);
     });
@@ -96,7 +87,7 @@ export async function countUsers(database: TestDatabase): Promise<number> {
 /** Column names of the `users` table. */
 export async function listUserColumns(database: TestDatabase): Promise<string[]> {
   if (database.kind === 'sqlite') {
-    return withSqlite(database.file, (db) =>
+    return withSqliteFile(database.file, (db) =>
       (db.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((column) => column.name),
     );
   }
@@ -112,5 +103,5 @@ export async function listUserColumns(database: TestDatabase): Promise<string[]>
 
 /** SQLite only: the journal mode of the database file (the contract wants `wal`). */
 export function sqliteJournalMode(file: string): string {
-  return withSqlite(file, (db) => String(db.pragma('journal_mode', { simple: true })));
+  return withSqliteFile(file, (db) => String(db.pragma('journal_mode', { simple: true })));
 }

@@ -1,4 +1,3 @@
-import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
@@ -9,6 +8,9 @@ import {
   parseSeedArgs,
   ROWS_PER_INSERT,
 } from './seed-users.command';
+import { loadSqliteDriver } from '../database/sqlite-driver';
+
+const SQLite = loadSqliteDriver();
 
 describe('parseSeedArgs', () => {
   it('reads the count, with the default prefix and no password', () => {

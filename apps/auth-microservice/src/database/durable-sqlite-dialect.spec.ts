@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import SQLite from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
 import { GroupSync } from './group-sync';
@@ -10,6 +9,9 @@ import { openDatabase } from './open-database';
 import { track, turn } from '../common/promise-state.spec-helpers';
 import { manualFlush } from './manual-flush.spec-helpers';
 import { withStatementCache } from './sqlite-statement-cache';
+import { loadSqliteDriver } from './sqlite-driver';
+
+const SQLite = loadSqliteDriver();
 
 interface Schema {
   items: { id: number; name: string };

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { Database, Dialect } from './database.types';
 import { type DurabilityObserver, DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
 import { fileFlusher, GroupSync } from './group-sync';
+import { loadSqliteDriver } from './sqlite-driver';
 import { withStatementCache } from './sqlite-statement-cache';
 
 export interface DatabaseConnection {
@@ -51,6 +51,7 @@ function openSqlite(location: string, observer?: DurabilityObserver): Omit<Datab
   const inMemory = location === ':memory:';
   const file = inMemory ? location : resolve(location);
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  const SQLite = loadSqliteDriver();
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer. NORMAL: a commit does not fsync on the event loop; the dialect fsyncs
   // the log off the loop before it acknowledges a write, so every acknowledged commit survives a power cut, as with

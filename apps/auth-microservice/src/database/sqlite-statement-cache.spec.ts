@@ -1,6 +1,8 @@
-import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { withStatementCache } from './sqlite-statement-cache';
+import { loadSqliteDriver } from './sqlite-driver';
+
+const SQLite = loadSqliteDriver();
 
 interface Schema {
   items: { id: number; name: string };
