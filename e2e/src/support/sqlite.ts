@@ -2,11 +2,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 /**
  * better-sqlite3 as the auth service loads it (apps/auth-microservice/src/database/sqlite-driver.ts): the Node-API
- * build (13, `better-sqlite3-napi`) from Node 22 on, where 12 can abort the process when a statement is collected,
- * and 12 below it, where 13 crashes. The suites are black-box clients of the apps and import nothing from them.
+ * build (13, `better-sqlite3-napi`) from Node 24 on, where 12 can abort the process when a statement is collected,
+ * and 12 below it. The suites are black-box clients of the apps and import nothing from them.
  */
 function driver(): typeof BetterSqlite3 {
-  const napi = Number(process.versions.node.split('.')[0]) >= 22;
+  const napi = Number(process.versions.node.split('.')[0]) >= 24;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- one of two builds, chosen by the Node.js version
   return (napi ? require('better-sqlite3-napi') : require('better-sqlite3')) as typeof BetterSqlite3;
 }

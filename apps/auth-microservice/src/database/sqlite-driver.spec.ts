@@ -28,19 +28,20 @@ describe('loadSqliteDriver', () => {
     }
   });
 
-  it('loads better-sqlite3 12 below Node 22', () => {
+  it('loads better-sqlite3 12 below Node 24', () => {
     expect(loadSqliteDriver('20.20.2')).toBe(require('better-sqlite3'));
+    expect(loadSqliteDriver('22.23.3')).toBe(require('better-sqlite3'));
   });
 
-  (runningMajor >= NAPI_DRIVER_FROM_NODE_MAJOR ? it : it.skip)('loads the Node-API build (13) from Node 22 on', () => {
+  (runningMajor >= NAPI_DRIVER_FROM_NODE_MAJOR ? it : it.skip)('loads the Node-API build (13) from Node 24 on', () => {
     const napi: unknown = require('better-sqlite3-napi');
     expect(napi).not.toBe(require('better-sqlite3'));
-    expect(loadSqliteDriver('22.0.0')).toBe(napi);
+    expect(loadSqliteDriver('24.0.0')).toBe(napi);
     expect(loadSqliteDriver()).toBe(napi);
   });
 
   (napiInstalled() ? it.skip : it)(
-    'where the Node-API build is not installed (npm skips it below Node 22), a Node 22+ start fails and says why',
+    'where the Node-API build is not installed (npm skips it below Node 22), a Node 24+ start fails and says why',
     () => {
       expect(() => loadSqliteDriver('24.21.0')).toThrow(
         /SQLite needs better-sqlite3 13 on Node.js 24\.21\.0 \(the optional dependency better-sqlite3-napi\).*Cause: .*Cannot find module 'better-sqlite3-napi'/s,
