@@ -29,16 +29,18 @@ const lock = {
     'node_modules/jest-only': { version: '0.1.0', dev: true },
     'node_modules/left-pad/node_modules/@scope/nested': { version: '2.0.0', optional: true },
     'node_modules/linked': { resolved: 'libs/linked', link: true },
+    'node_modules/left-pad-next': { name: 'left-pad', version: '2.0.0', optional: true },
   },
 };
 
 describe('recorded advisories', () => {
   const workspace = resolve(__dirname, '../../..');
 
-  it('reads the production packages of a lock file: nested, scoped and optional ones; not dev ones or links', () => {
+  it('reads the production packages of a lock file: nested, scoped, optional and aliased ones; not dev ones or links', () => {
     expect(productionPackages(lock)).toEqual([
       { name: 'left-pad', version: '1.2.0' },
       { name: '@scope/nested', version: '2.0.0' },
+      { name: 'left-pad', version: '2.0.0' },
     ]);
     expect(() => productionPackages({ lockfileVersion: 1, dependencies: {} })).toThrow('no "packages" map');
   });

@@ -42,8 +42,8 @@ export function loadRecordedAdvisories(file = RECORDED_ADVISORIES_FILE): Recorde
 
 /**
  * Every package a production install gets, from an npm lock file (version 2 or 3): the entries npm does not mark
- * `dev` (optional and peer packages count: a production install may get them). The same name can appear in several
- * versions, nested under different parents.
+ * `dev` (optional and peer packages count: a production install may get them), by their real names (an npm alias is
+ * the package it stands for). The same name can appear in several versions, nested under different parents.
  */
 export function productionPackages(lock: unknown): LockedPackage[] {
   const packages = isRecord(lock) && isRecord(lock['packages']) ? lock['packages'] : undefined;
@@ -52,7 +52,9 @@ export function productionPackages(lock: unknown): LockedPackage[] {
   for (const [path, entry] of Object.entries(packages)) {
     const at = path.lastIndexOf('node_modules/');
     if (at < 0 || !isRecord(entry) || entry['dev'] === true || typeof entry['version'] !== 'string') continue;
-    locked.push({ name: path.slice(at + 'node_modules/'.length), version: entry['version'] });
+    // An alias (`"x-napi": "npm:x@^13"`) is installed under its own folder; `name` is the real package.
+    const name = typeof entry['name'] === 'string' ? entry['name'] : path.slice(at + 'node_modules/'.length);
+    locked.push({ name, version: entry['version'] });
   }
   return locked;
 }
