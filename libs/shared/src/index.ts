@@ -19,4 +19,5 @@ export * from './tokens/access-token';
 export * from './validation/common-passwords';
 export * from './validation/validation-errors';
 export * from './validation/validators';
+export * from './validation/username-rules';
 export * from './rpc/request-meta';

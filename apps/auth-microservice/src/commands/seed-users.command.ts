@@ -20,6 +20,7 @@ import { DATABASE } from '../database/database.tokens';
 import type { Database } from '../database/database.types';
 import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { usernameKey } from '../users/username-key';
+import { usernameSkeleton } from '../users/username-skeleton';
 
 /** Rows per INSERT: 6 parameters each, far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 export const ROWS_PER_INSERT = 1_000;
@@ -110,6 +111,7 @@ export async function insertSeedUsers(
             id: uuidv7(),
             username,
             username_normalized: usernameKey(username),
+            username_skeleton: usernameSkeleton(username),
             password_hash: options.passwordHash,
             created_at: now,
             updated_at: now,
@@ -118,7 +120,7 @@ export async function insertSeedUsers(
         const [result] = await trx
           .insertInto('users')
           .values(rows)
-          .onConflict((conflict) => conflict.column('username_normalized').doNothing())
+          .onConflict((conflict) => conflict.doNothing())
           .execute();
         count += Number(result?.numInsertedOrUpdatedRows ?? 0);
       }

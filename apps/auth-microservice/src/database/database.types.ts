@@ -10,6 +10,8 @@ export interface UsersTable {
   id: string;
   username: string;
   username_normalized: string;
+  /** UTS #39 confusable skeleton, unique; NULL for a pre-existing look-alike of an older user (migration 0007). */
+  username_skeleton: string | null;
   password_hash: string;
   created_at: Timestamp;
   updated_at: Timestamp;

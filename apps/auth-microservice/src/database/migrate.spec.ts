@@ -30,6 +30,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
       '0002-create-login-failures',
       '0003-create-signing-keys',
       '0004-create-sessions',
+      '0007-add-username-skeleton',
     ]);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);
   });
@@ -38,7 +39,9 @@ describe('migrateToLatest (SQLite in memory)', () => {
     await migrateToLatest(db, 'sqlite');
     await db.insertInto('users').values(row('1', 'alice')).execute();
 
-    await expect(db.selectFrom('users').selectAll().execute()).resolves.toEqual([row('1', 'alice')]);
+    await expect(db.selectFrom('users').selectAll().execute()).resolves.toEqual([
+      { ...row('1', 'alice'), username_skeleton: null },
+    ]);
   });
 
   it('enforces a unique username_normalized', async () => {

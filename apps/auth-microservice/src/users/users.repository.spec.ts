@@ -64,14 +64,14 @@ describe('UsersRepository (SQLite in memory)', () => {
     await repository.insert(user('id-1', 'alice'));
 
     await expect(repository.findByUsername('ALICE')).resolves.toMatchObject({ id: 'id-1', username: 'alice' });
-    await expect(repository.existsByUsername('aLiCe')).resolves.toBe(true);
+    await expect(repository.isTaken('aLiCe')).resolves.toBe(true);
   });
 
   it('answers undefined / false for an unknown name', async () => {
     await repository.insert(user('id-1', 'alice'));
 
     await expect(repository.findByUsername('alicia')).resolves.toBeUndefined();
-    await expect(repository.existsByUsername('bob')).resolves.toBe(false);
+    await expect(repository.isTaken('bob')).resolves.toBe(false);
   });
 
   it('updates the hash and updated_at of one user only', async () => {

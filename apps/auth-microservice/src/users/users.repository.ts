@@ -5,12 +5,13 @@ import { DATABASE } from '../database/database.tokens';
 import { type Database, toDate, type UsersTable } from '../database/database.types';
 import type { User } from './user';
 import { usernameKey } from './username-key';
+import { usernameSkeleton } from './username-skeleton';
 
 @Injectable()
 export class UsersRepository {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
-  /** One INSERT; the unique index decides. False when the username is taken. */
+  /** One INSERT; the unique indexes decide. False when the username, or a look-alike of it, is taken. */
   async insert(user: User): Promise<boolean> {
     const createdAt = user.createdAt.toISOString();
     try {
@@ -20,6 +21,7 @@ export class UsersRepository {
           id: user.id,
           username: user.username,
           username_normalized: usernameKey(user.username),
+          username_skeleton: usernameSkeleton(user.username),
           password_hash: user.passwordHash,
           created_at: createdAt,
           updated_at: createdAt,
@@ -41,11 +43,17 @@ export class UsersRepository {
     return row && toUser(row);
   }
 
-  async existsByUsername(username: string): Promise<boolean> {
+  /** Whether the name, in any letter case, or a look-alike of it (same confusable skeleton) exists. */
+  async isTaken(username: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('users')
       .select('id')
-      .where('username_normalized', '=', usernameKey(username))
+      .where((eb) =>
+        eb.or([
+          eb('username_normalized', '=', usernameKey(username)),
+          eb('username_skeleton', '=', usernameSkeleton(username)),
+        ]),
+      )
       .executeTakeFirst();
     return row !== undefined;
   }

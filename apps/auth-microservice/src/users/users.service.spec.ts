@@ -227,7 +227,7 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
 
     it("counts a failure that is not the caller's fault as error, and still throws it", async () => {
       jest.spyOn(repository, 'findByUsername').mockRejectedValue(new Error('database down'));
-      jest.spyOn(repository, 'existsByUsername').mockRejectedValue(new Error('database down'));
+      jest.spyOn(repository, 'isTaken').mockRejectedValue(new Error('database down'));
 
       await expect(service.login({ username: 'alice', password: PASSWORD }, META)).rejects.toThrow('database down');
       await expect(service.signup({ username: 'alice', password: PASSWORD })).rejects.toThrow('database down');

@@ -86,8 +86,8 @@ export class UsersService {
 
   private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
     // Not a uniqueness check (the INSERT below is): it spares an argon2 hash for a name already
-    // taken, so a flood of sign-ups for existing names costs no hashing.
-    if (await this.users.existsByUsername(username)) throw usernameTaken();
+    // taken (or a look-alike of one), so a flood of sign-ups for existing names costs no hashing.
+    if (await this.users.isTaken(username)) throw usernameTaken();
     const user = { id: uuidv7(), username, passwordHash: await this.hasher.hash(password), createdAt: new Date() };
     if (!(await this.users.insert(user))) throw usernameTaken();
     return toUserResponse(user);

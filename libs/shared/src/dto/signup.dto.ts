@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import { COMMON_PASSWORD_LIST_SIZE } from '../validation/common-passwords';
+import { IsUnambiguousUsername } from '../validation/username-rules';
 import { composed, IsNotCommonPassword, NormalizePassword, NormalizeUsername } from '../validation/validators';
 
 export const USERNAME_MIN_LENGTH = 3;
@@ -8,7 +9,7 @@ export const USERNAME_MAX_LENGTH = 64;
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 /**
- * Letters of any script (with their combining marks, which Indic and other scripts need to write a
+ * The character set: letters (with their combining marks, which Indic and other scripts need to write a
  * letter at all, e.g. `राम`), decimal digits, `.`, `_` and `-`.
  */
 export const USERNAME_CHARACTERS = /^[\p{L}\p{M}\p{Nd}._-]+$/u;
@@ -20,8 +21,10 @@ export const IsAcceptablePassword = (): PropertyDecorator =>
 export class SignupDto {
   @ApiProperty({
     description:
-      'Letters of any script, digits, ".", "_" and "-"; trimmed and NFKC-normalised before the checks. ' +
-      'Unique regardless of letter case (the case as submitted is kept).',
+      'Letters of one script (Japanese and Korean count as one), digits, ".", "_" and "-"; trimmed and ' +
+      'NFKC-normalised before the checks; no invisible characters, variation selectors or combining marks off a ' +
+      'letter. Unique regardless of letter case (the case as submitted is kept) and of look-alike letters ' +
+      '(Unicode UTS #39 confusable skeleton).',
     example: 'alice',
     minLength: USERNAME_MIN_LENGTH,
     maxLength: USERNAME_MAX_LENGTH,
@@ -31,6 +34,7 @@ export class SignupDto {
   @IsString()
   @Length(USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH)
   @Matches(USERNAME_CHARACTERS, { message: 'username may contain only letters, digits, ".", "_" and "-"' })
+  @IsUnambiguousUsername()
   username!: string;
 
   @ApiProperty({
