@@ -38,7 +38,7 @@ export const ERROR_CODES = Object.fromEntries(Object.keys(ERROR_STATUS).map((cod
 
 export const ERROR_MESSAGES = {
   INVALID_CREDENTIALS: 'Invalid username or password',
-  USERNAME_TAKEN: 'This username is already taken',
+  USERNAME_TAKEN: 'This username, or one that looks like it, is already taken',
   VALIDATION_FAILED: 'The request is invalid',
   INTERNAL_ERROR: 'Internal server error',
   AUTH_UNAVAILABLE: 'The authentication service is unavailable',

@@ -6,7 +6,8 @@ import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './signup.dto';
 /**
  * Looser than sign-up on purpose: a login is only checked for shape and size. Anything that
  * cannot match an account ends as INVALID_CREDENTIALS, so the rules leak nothing about accounts
- * and a stricter future policy does not lock out existing users.
+ * and a stricter future policy does not lock out existing users (the look-alike rules of sign-up,
+ * `IsUnambiguousUsername`, are not applied here for that reason).
  */
 export class LoginDto {
   @ApiProperty({
