@@ -6,42 +6,43 @@ const ROWS_PER_BATCH = 1_000;
 
 /** The users table as this migration knows it (later migrations may change it). */
 interface Schema {
-  users: { id: string; username: string; created_at: Date | string };
+  users: { id: string; username: string };
 }
-type UserRow = Schema['users'];
 
 /**
  * Adds each user's confusable skeleton (UTS #39), unique, so that no two names that look alike can be signed up.
- * Existing rows get theirs oldest first; a later row whose skeleton an older one already holds keeps NULL (which a
- * unique index allows any number of times): it goes on working, and no new look-alike of either can be added,
- * because the older row holds the skeleton.
+ * For existing rows that look alike, the oldest keeps the skeleton and the later ones get NULL (which a unique index
+ * allows any number of times): they go on working, and no new look-alike of any of them can be added, because the
+ * oldest holds the skeleton. Two passes, each linear: every row gets its skeleton (in primary-key order), then SQL
+ * clears it on the rows that have an older twin.
  */
 export const addUsernameSkeleton = (dialect: Dialect): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('users').addColumn('username_skeleton', 'text').execute();
-    const taken = new Set<string>();
-    let after: UserRow | undefined;
+    let after: string | undefined;
     for (;;) {
-      const rows: UserRow[] = await (db as Kysely<Schema>)
+      const rows = await (db as Kysely<Schema>)
         .selectFrom('users')
-        .select(['id', 'username', 'created_at'])
-        .$if(after !== undefined, (query) =>
-          query.where(sql<boolean>`(created_at, id) > (${after?.created_at}, ${after?.id})`),
-        )
-        .orderBy('created_at')
+        .select(['id', 'username'])
+        .$if(after !== undefined, (query) => query.where('id', '>', after ?? ''))
         .orderBy('id')
         .limit(ROWS_PER_BATCH)
         .execute();
       if (rows.length === 0) break;
-      after = rows[rows.length - 1];
-      const owners = rows.flatMap((row) => {
-        const skeleton = usernameSkeleton(row.username);
-        if (taken.has(skeleton)) return [];
-        taken.add(skeleton);
-        return [sql`(${row.id}, ${skeleton})`];
-      });
-      if (owners.length > 0) await setSkeletons(db, dialect, owners);
+      after = rows[rows.length - 1]?.id;
+      await setSkeletons(
+        db,
+        dialect,
+        rows.map((row) => sql`(${row.id}, ${usernameSkeleton(row.username)})`),
+      );
     }
+    await db.schema.createIndex('users_username_skeleton_twins').on('users').column('username_skeleton').execute();
+    await sql`UPDATE users SET username_skeleton = NULL WHERE EXISTS (
+        SELECT 1 FROM users AS older
+         WHERE older.username_skeleton = users.username_skeleton
+           AND (older.created_at < users.created_at OR (older.created_at = users.created_at AND older.id < users.id))
+      )`.execute(db);
+    await db.schema.dropIndex('users_username_skeleton_twins').execute();
     await db.schema
       .createIndex('users_username_skeleton_key')
       .on('users')
