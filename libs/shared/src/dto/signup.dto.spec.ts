@@ -72,6 +72,12 @@ describe('SignupDto', () => {
       expect(Object.values(error?.constraints ?? {})).toContainEqual(expect.stringMatching(reason));
     });
 
+    it('leaves an oversized name to the length rule alone (no per-character work on 16 KB)', async () => {
+      const dto = plainToInstance(SignupDto, { username: '\u0430'.repeat(16_000) + 'a', password: GOOD_PASSWORD });
+      const [error] = await validate(dto, VALIDATION_OPTIONS);
+      expect(Object.keys(error?.constraints ?? {})).toEqual(['isLength']);
+    });
+
     it.each([[123], [null], [['alice']], [{ name: 'alice' }], [true]])('rejects a non-string: %j', async (username) => {
       expect((await check({ username, password: GOOD_PASSWORD })).fields).toEqual(['username']);
     });

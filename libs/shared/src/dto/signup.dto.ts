@@ -34,7 +34,7 @@ export class SignupDto {
   @IsString()
   @Length(USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH)
   @Matches(USERNAME_CHARACTERS, { message: 'username may contain only letters, digits, ".", "_" and "-"' })
-  @IsUnambiguousUsername()
+  @IsUnambiguousUsername(USERNAME_MAX_LENGTH)
   username!: string;
 
   @ApiProperty({

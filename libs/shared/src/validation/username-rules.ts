@@ -139,8 +139,11 @@ export function usernameProblem(username: string): string | undefined {
   return markProblem(username.normalize('NFD')) ?? scriptProblem(username);
 }
 
-/** Sign-up only: a login keeps accepting every name that exists, whatever later rules say. */
-export function IsUnambiguousUsername(options?: ValidationOptions): PropertyDecorator {
+/**
+ * Sign-up only: a login keeps accepting every name that exists, whatever later rules say. Names longer than
+ * `maxLength` are left to the length rule, so that an oversized one costs no per-character script lookups.
+ */
+export function IsUnambiguousUsername(maxLength: number, options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({
       name: 'isUnambiguousUsername',
@@ -151,7 +154,8 @@ export function IsUnambiguousUsername(options?: ValidationOptions): PropertyDeco
         ...options,
       },
       validator: {
-        validate: (value: unknown) => typeof value !== 'string' || usernameProblem(value) === undefined,
+        validate: (value: unknown) =>
+          typeof value !== 'string' || value.length > maxLength || usernameProblem(value) === undefined,
       },
     });
   };
