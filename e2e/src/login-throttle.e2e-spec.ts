@@ -68,7 +68,7 @@ describe('brute-force protection under concurrency', () => {
 
   beforeAll(async () => {
     system = await startSystem({
-      suite: 'brute-force-concurrency',
+      suite: 'login-throttle',
       authEnv: THROTTLE_ENV,
       gatewayEnv: { TRUSTED_PROXIES: '127.0.0.1' },
     });
@@ -155,7 +155,7 @@ if (unavailable) {
 
     beforeAll(async () => {
       cluster = await startCluster({
-        suite: 'brute-force-cluster',
+        suite: 'login-throttle-cluster',
         authCount: 2,
         gatewayCount: 1,
         authEnv: THROTTLE_ENV,
