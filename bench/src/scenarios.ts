@@ -22,19 +22,21 @@ export function tokenRoute(base: Base, path: string, sessions: readonly Session[
   };
 }
 
-/** Logins of the given users (correct passwords, so the brute-force throttle never counts a failure). */
+/**
+ * Logins of the given users with their correct passwords, taken in turn by all connections together, so that one user
+ * is in flight once at a time, as when many people log in: the brute-force throttle counts an attempt as a failure of
+ * its (account, client) until its password is found correct, so 50 simultaneous logins of one account from one client
+ * would be throttled, as a parallel guessing attack is.
+ */
 export function loginRoute(base: Base, usernames: readonly string[]): LoadOptions {
-  return {
-    url: base.baseUrl,
-    connections: base.connections,
-    durationS: base.durationS,
-    requests: usernames.map((username) => ({
-      method: 'POST',
-      path: '/api/auth/login',
-      headers: JSON_HEADERS,
-      body: loginBody(username),
-    })),
+  let next = 0;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: '/api/auth/login',
+    headers: JSON_HEADERS,
+    setupRequest: (request) => ({ ...request, body: loginBody(usernames[next++ % usernames.length]) }),
   };
+  return { url: base.baseUrl, connections: base.connections, durationS: base.durationS, requests: [request] };
 }
 
 /** Sign-ups, each with a name never used before (`<prefix><n>`, n counting across warm-up and measurement). */

@@ -63,11 +63,6 @@ describe('brute-force protection', () => {
     await expect(loginFrom('198.51.100.7', PASSWORD)).resolves.toBe('ok');
   });
 
-  it('keeps the counters across a restart of the auth service', async () => {
-    await sys().auth.restart();
-    expectError(await sys().http.login({ username: VICTIM, password: PASSWORD }), 429, 'TOO_MANY_ATTEMPTS');
-  });
-
   it('hears the client again once it has waited, and a success clears its failures', async () => {
     await sleep(1_600);
     expectLoggedIn(await sys().http.login({ username: VICTIM, password: PASSWORD }), VICTIM);
@@ -84,6 +79,12 @@ describe('brute-force protection', () => {
     await expect(loginFrom('203.0.113.2', WRONG)).resolves.toBe('TOO_MANY_ATTEMPTS');
     // …while the owner on a clean client gets in.
     await expect(loginFrom('198.51.100.99', PASSWORD)).resolves.toBe('ok');
+  });
+
+  it('keeps the counters across a restart of the auth service', async () => {
+    await sys().auth.restart();
+    // Still at its maximum (for up to an hour, not a delay a slow restart could outlast): still refused.
+    await expect(loginFrom('203.0.113.2', PASSWORD)).resolves.toBe('TOO_MANY_ATTEMPTS');
   });
 
   it('throttles an unknown username exactly like an existing one', async () => {

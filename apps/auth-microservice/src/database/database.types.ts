@@ -24,6 +24,12 @@ export interface LoginFailuresTable {
   failed_at: Timestamp;
 }
 
+export interface LoginKnownClientsTable {
+  username_key: string;
+  client_key: string;
+  last_success_at: Timestamp;
+}
+
 export interface SigningKeysTable {
   kid: string;
   generation: number;
@@ -59,6 +65,7 @@ export interface RefreshTokensTable {
 export interface Database {
   users: UsersTable;
   login_failures: LoginFailuresTable;
+  login_known_clients: LoginKnownClientsTable;
   signing_keys: SigningKeysTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

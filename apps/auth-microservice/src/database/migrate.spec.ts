@@ -30,6 +30,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
       '0002-create-login-failures',
       '0003-create-signing-keys',
       '0004-create-sessions',
+      '0005-create-login-known-clients',
       '0007-add-username-skeleton',
     ]);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);

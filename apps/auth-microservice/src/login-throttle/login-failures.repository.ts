@@ -1,57 +1,137 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { DATABASE } from '../database/database.tokens';
-import { type Database, toDate } from '../database/database.types';
-import type { FailureStats } from './login-throttle.policy';
+import { DATABASE, DATABASE_DIALECT } from '../database/database.tokens';
+import { type Database, type Dialect, toDate } from '../database/database.types';
+import type { FailureStats, ThrottleDecision } from './login-throttle.policy';
+
+/** The first key of the PostgreSQL advisory locks taken here (two-key form); the second is the account's. */
+const THROTTLE_LOCK_SPACE = 0x6c746872;
+
+/** What the throttle knows of one account and one client before an attempt. */
+export interface ThrottleState extends Omit<FailureStats, 'knownClient'> {
+  lastSuccessAt?: Date;
+}
+
+export interface ThrottleWindows {
+  /** Failures after this count. */
+  failuresSince: Date;
+}
 
 @Injectable()
 export class LoginFailuresRepository {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(DATABASE_DIALECT) private readonly dialect: Dialect,
+  ) {}
 
-  async record(usernameKey: string, clientIp: string, at: Date): Promise<void> {
-    await this.db
-      .insertInto('login_failures')
-      .values({ id: uuidv7(), username_key: usernameKey, client_ip: clientIp, failed_at: at.toISOString() })
-      .execute();
+  /**
+   * Reads the state of (account, client), asks `decide`, and if allowed records the attempt as a failure at `now`,
+   * all in one transaction serialised per account: concurrent attempts (on any instance) see each other's
+   * reservations. On PostgreSQL a transaction-scoped advisory lock on the account serialises them (READ COMMITTED:
+   * the reads that follow the lock see every reservation committed before it). On SQLite the one connection is
+   * held by the transaction; another process writing meanwhile makes the insert fail (its snapshot is stale), never
+   * interleave.
+   */
+  async reserve(
+    usernameKey: string,
+    clientKey: string,
+    now: Date,
+    windows: ThrottleWindows,
+    decide: (state: ThrottleState) => ThrottleDecision,
+  ): Promise<{ decision: ThrottleDecision; state: ThrottleState }> {
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(${sql.lit(THROTTLE_LOCK_SPACE)}, hashtext(${usernameKey}))`.execute(trx);
+      }
+      const state = await this.state(trx, usernameKey, clientKey, windows);
+      const decision = decide(state);
+      if (decision.allowed) {
+        await trx
+          .insertInto('login_failures')
+          .values({ id: uuidv7(), username_key: usernameKey, client_ip: clientKey, failed_at: now.toISOString() })
+          .execute();
+      }
+      return { decision, state };
+    });
   }
 
-  /** Failures since `since`: on the account from anywhere, and from this client. Two index range scans. */
-  async stats(usernameKey: string, clientIp: string, since: Date): Promise<FailureStats> {
-    const after = since.toISOString();
-    const [account, client] = await Promise.all([
-      this.db
-        .selectFrom('login_failures')
-        .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min('failed_at').as('oldest')])
-        .where('username_key', '=', usernameKey)
-        .where('failed_at', '>', after)
-        .executeTakeFirstOrThrow(),
-      this.db
-        .selectFrom('login_failures')
-        .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.max('failed_at').as('latest')])
-        .where('username_key', '=', usernameKey)
-        .where('client_ip', '=', clientIp)
-        .where('failed_at', '>', after)
-        .executeTakeFirstOrThrow(),
-    ]);
+  /** Failures in the window on the account and from this client, and this client's last login: one statement. */
+  private async state(
+    trx: Transaction<Database>,
+    usernameKey: string,
+    clientKey: string,
+    { failuresSince }: ThrottleWindows,
+  ): Promise<ThrottleState> {
+    const after = failuresSince.toISOString();
+    const row = await trx
+      .selectNoFrom((eb) => {
+        const account = () =>
+          eb.selectFrom('login_failures').where('username_key', '=', usernameKey).where('failed_at', '>', after);
+        const client = () => account().where('client_ip', '=', clientKey);
+        return [
+          account()
+            .select((inner) => inner.fn.countAll<number | string>().as('n'))
+            .as('account_failures'),
+          account()
+            .select((inner) => inner.fn.min('failed_at').as('t'))
+            .as('oldest_account_failure'),
+          client()
+            .select((inner) => inner.fn.countAll<number | string>().as('n'))
+            .as('client_failures'),
+          client()
+            .select((inner) => inner.fn.max('failed_at').as('t'))
+            .as('last_client_failure'),
+          eb
+            .selectFrom('login_known_clients')
+            .select('last_success_at')
+            .where('username_key', '=', usernameKey)
+            .where('client_key', '=', clientKey)
+            .as('last_success'),
+        ];
+      })
+      .executeTakeFirstOrThrow();
     return {
-      accountFailures: Number(account.count),
-      clientFailures: Number(client.count),
-      ...(account.oldest !== null && { oldestAccountFailureAt: toDate(account.oldest) }),
-      ...(client.latest !== null && { lastClientFailureAt: toDate(client.latest) }),
+      accountFailures: Number(row.account_failures ?? 0),
+      clientFailures: Number(row.client_failures ?? 0),
+      ...(row.oldest_account_failure != null && { oldestAccountFailureAt: toDate(row.oldest_account_failure) }),
+      ...(row.last_client_failure != null && { lastClientFailureAt: toDate(row.last_client_failure) }),
+      ...(row.last_success != null && { lastSuccessAt: toDate(row.last_success) }),
     };
   }
 
-  /** A correct password from this client: its guesses so far stop counting against it. */
-  async clearClient(usernameKey: string, clientIp: string): Promise<void> {
-    await this.db
-      .deleteFrom('login_failures')
-      .where('username_key', '=', usernameKey)
-      .where('client_ip', '=', clientIp)
-      .execute();
+  /**
+   * A correct password from this client: its failures (the reservation of this attempt included) stop counting
+   * against it, and, when `known` is given, it is recorded as a known client of the account at that time.
+   */
+  async succeeded(usernameKey: string, clientKey: string, known?: Date): Promise<void> {
+    const clear = (db: Kysely<Database>) =>
+      db
+        .deleteFrom('login_failures')
+        .where('username_key', '=', usernameKey)
+        .where('client_ip', '=', clientKey)
+        .execute();
+    if (!known) {
+      await clear(this.db);
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await clear(trx);
+      await trx
+        .insertInto('login_known_clients')
+        .values({ username_key: usernameKey, client_key: clientKey, last_success_at: known.toISOString() })
+        .onConflict((oc) =>
+          oc.columns(['username_key', 'client_key']).doUpdateSet({ last_success_at: known.toISOString() }),
+        )
+        .execute();
+    });
   }
 
-  async pruneBefore(before: Date): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('failed_at', '<=', before.toISOString()).execute();
+  async pruneBefore(failuresBefore: Date, knownClientsBefore: Date): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('failed_at', '<=', failuresBefore.toISOString()).execute();
+    await this.db
+      .deleteFrom('login_known_clients')
+      .where('last_success_at', '<=', knownClientsBefore.toISOString())
+      .execute();
   }
 }

@@ -12,6 +12,7 @@ const ago = (ms: number) => new Date(NOW.getTime() - ms);
 const stats = (overrides: Partial<FailureStats>): FailureStats => ({
   accountFailures: 0,
   clientFailures: 0,
+  knownClient: false,
   ...overrides,
 });
 
@@ -42,7 +43,18 @@ describe('decide (brute-force policy)', () => {
     });
   });
 
-  it('hears no failing client once the account had its maximum of failures, until the window moves on', () => {
+  it('hears a known client that has failed, on its own budget, when the account had its maximum of failures', () => {
+    const capped = { accountFailures: 5_000, oldestAccountFailureAt: ago(10), knownClient: true };
+    expect(decide(stats({ ...capped, clientFailures: 4, lastClientFailureAt: ago(0) }), NOW, SETTINGS)).toEqual({
+      allowed: true,
+    });
+    expect(decide(stats({ ...capped, clientFailures: 6, lastClientFailureAt: ago(500) }), NOW, SETTINGS)).toEqual({
+      allowed: false,
+      retryAfterMs: 1_500,
+    });
+  });
+
+  it('hears no unknown failing client once the account had its maximum of failures, until the window moves on', () => {
     const capped = stats({
       accountFailures: 100,
       oldestAccountFailureAt: ago(3_000_000),

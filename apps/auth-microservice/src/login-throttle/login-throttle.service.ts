@@ -5,23 +5,28 @@ import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig } from '../config/auth-config';
 import { usernameKey } from '../users/username-key';
 import { LoginFailuresRepository } from './login-failures.repository';
+import { clientKey } from './client-key';
 import { decide, type ThrottleSettings } from './login-throttle.policy';
 
 const WINDOW_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A client that logged in on an account within this time is a known client of it (exempt from the account cap). */
+export const KNOWN_CLIENT_TTL_MS = 30 * DAY_MS;
+/** A known client's last login is recorded again only once it is this old: no extra write on most logins. */
+const KNOWN_CLIENT_REFRESH_MS = DAY_MS;
 
-/** A login the throttle let through: record how the password check ended. */
+/** A login attempt the throttle let through, already counted as a failure until `succeeded` says otherwise. */
 export interface LoginAttempt {
-  failed(): Promise<void>;
-  /** A correct password from this client: its guesses so far stop counting against it. */
+  /** A correct password from this client: its guesses so far (this one included) stop counting against it. */
   succeeded(): Promise<void>;
 }
-/** A client the gateway could not name is one client: it never escapes its own counter. */
-const UNKNOWN_CLIENT = 'unknown';
 
 /**
- * Per-account brute-force protection (see `decide`). Unknown usernames are throttled exactly like
- * existing ones, so the throttle reveals nothing about which accounts exist. The counters live in
- * the database: a restart does not reset them, and several instances share them.
+ * Per-account brute-force protection (see `decide`). Each attempt is reserved, i.e. recorded as a failure, before
+ * its password is checked, in a transaction serialised per account: however many arrive at once, on however many
+ * instances, no more are checked than the policy allows. Clients are keyed by `clientKey` (IPv4 address, IPv6 /64).
+ * Unknown usernames are throttled exactly like existing ones, so the throttle reveals nothing about which accounts
+ * exist. The counters live in the database: a restart does not reset them, and several instances share them.
  */
 @Injectable()
 export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
@@ -48,14 +53,16 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Starts a login attempt: throws TOO_MANY_ATTEMPTS when this client must wait before its password is
-   * checked again; otherwise returns what to record once the password has been checked.
+   * checked again; otherwise counts the attempt as a failure and returns how to take that back on success.
    */
   async begin(username: string, clientIp: string | undefined): Promise<LoginAttempt> {
     const key = usernameKey(username);
-    const client = clientIp ?? UNKNOWN_CLIENT;
+    const client = clientKey(clientIp);
     const now = new Date();
-    const stats = await this.failures.stats(key, client, since(now));
-    const decision = decide(stats, now, this.settings);
+    const knownSince = now.getTime() - KNOWN_CLIENT_TTL_MS;
+    const { decision, state } = await this.failures.reserve(key, client, now, { failuresSince: since(now) }, (state) =>
+      decide({ ...state, knownClient: (state.lastSuccessAt?.getTime() ?? 0) > knownSince }, now, this.settings),
+    );
     if (!decision.allowed) {
       const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
       this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
@@ -64,16 +71,14 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
         retryAfterSeconds,
       });
     }
-    return {
-      failed: () => this.failures.record(key, client, new Date()),
-      // A client without failures has nothing to clear: no write on the common path of a login.
-      succeeded: () => (stats.clientFailures > 0 ? this.failures.clearClient(key, client) : Promise.resolve()),
-    };
+    const recordedRecently = (state.lastSuccessAt?.getTime() ?? 0) > now.getTime() - KNOWN_CLIENT_REFRESH_MS;
+    return { succeeded: () => this.failures.succeeded(key, client, recordedRecently ? undefined : new Date()) };
   }
 
   private async prune(): Promise<void> {
     try {
-      await this.failures.pruneBefore(since(new Date()));
+      const now = new Date();
+      await this.failures.pruneBefore(since(now), new Date(now.getTime() - KNOWN_CLIENT_TTL_MS));
     } catch (error) {
       this.logger.warn(`Could not prune old login failures: ${String(error)}`);
     }

@@ -34,7 +34,7 @@ const hasherWith = (memoryKib: number) =>
 async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, registry = new Registry()) {
   const audit = new AuditLog(registry);
   const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
-  const throttle = new LoginThrottle(new LoginFailuresRepository(db), audit, throttleConfig);
+  const throttle = new LoginThrottle(new LoginFailuresRepository(db, 'sqlite'), audit, throttleConfig);
   const users = new UsersRepository(db);
   return {
     users,

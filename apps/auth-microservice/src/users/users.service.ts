@@ -60,7 +60,6 @@ export class UsersService {
     if (!user) throw rpcFailure(ERROR_CODES.SESSION_REVOKED);
     const attempt = await this.throttle.begin(user.username, meta.clientIp);
     if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
-      await attempt.failed();
       this.audit.record('password.change_failed', {
         userId: user.id,
         sessionId: principal.sessionId,
@@ -100,7 +99,6 @@ export class UsersService {
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
-      await attempt.failed();
       this.audit.record('login.failed', { userId: user?.id, clientIp });
       throw rpcFailure(ERROR_CODES.INVALID_CREDENTIALS);
     }

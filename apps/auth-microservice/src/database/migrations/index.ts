@@ -4,6 +4,7 @@ import { createUsers } from './0001-create-users';
 import { createLoginFailures } from './0002-create-login-failures';
 import { createSigningKeys } from './0003-create-signing-keys';
 import { createSessions } from './0004-create-sessions';
+import { createLoginKnownClients } from './0005-create-login-known-clients';
 import { addUsernameSkeleton } from './0007-add-username-skeleton';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
@@ -13,6 +14,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0002-create-login-failures': createLoginFailures(dialect),
     '0003-create-signing-keys': createSigningKeys(dialect),
     '0004-create-sessions': createSessions(dialect),
+    '0005-create-login-known-clients': createLoginKnownClients(dialect),
     '0007-add-username-skeleton': addUsernameSkeleton(dialect),
   };
 }
