@@ -30,6 +30,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
       '0002-create-login-failures',
       '0003-create-signing-keys',
       '0004-create-sessions',
+      '0006-add-session-refresh-secret',
     ]);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);
   });

@@ -4,6 +4,7 @@ import { createUsers } from './0001-create-users';
 import { createLoginFailures } from './0002-create-login-failures';
 import { createSigningKeys } from './0003-create-signing-keys';
 import { createSessions } from './0004-create-sessions';
+import { addSessionRefreshSecret } from './0006-add-session-refresh-secret';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
@@ -12,5 +13,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0002-create-login-failures': createLoginFailures(dialect),
     '0003-create-signing-keys': createSigningKeys(dialect),
     '0004-create-sessions': createSessions(dialect),
+    '0006-add-session-refresh-secret': addSessionRefreshSecret(),
   };
 }
