@@ -5,6 +5,7 @@
  * access tokens at once, not at its next revocation poll. Over NATS (`npm run test:e2e:nats`) the same holds for
  * refreshes of one token spread over two auth instances.
  */
+import { randomBytes } from 'node:crypto';
 import { handledBy, scaleOutUnavailableReason, startCluster, type TestCluster } from './support/cluster';
 import { expectError } from './support/contract';
 import type { HttpClient, HttpResponse } from './support/http';
@@ -25,7 +26,11 @@ const GRACE_MS = 2_000;
 /** Past the grace window of a token used just before, with a margin for a slow machine. */
 const PAST_GRACE_MS = GRACE_MS + 700;
 const PASSWORD = 'Refresh-Chain-Secret-23';
-const AUTH_ENV = { REFRESH_TOKEN_REUSE_GRACE: `${GRACE_MS / 1_000}s` };
+const AUTH_ENV = {
+  REFRESH_TOKEN_REUSE_GRACE: `${GRACE_MS / 1_000}s`,
+  // Chains keyed with the pepper derived from it too; the same on every instance, as production requires.
+  SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(48).toString('base64'),
+};
 /** Polls so rare that only what the gateway learns from the refresh answer itself can revoke within a test. */
 const GATEWAY_ENV = { REVOCATION_SYNC_INTERVAL: '1m', REVOCATION_SYNC_STALE_AFTER: '2m' };
 
