@@ -469,7 +469,7 @@ describe('token sessions', () => {
       expectValidationError(await http().post(ROUTES.refresh, { refreshToken: 'x'.repeat(4_097) }), ['refreshToken']);
     });
 
-    it('a used refresh token again within the grace window (10 s) → 200, and the session is not revoked', async () => {
+    it('a used refresh token again within the grace window (10 s) → 200 with the same successor, and the session is not revoked', async () => {
       const start = await login(http(), 'tok_bob', PASSWORD);
       const first = expectRefreshed(await http().refresh(start.tokens.refreshToken), {
         sessionId: start.tokens.claims.sid,
@@ -477,6 +477,9 @@ describe('token sessions', () => {
       const again = expectRefreshed(await http().refresh(start.tokens.refreshToken), {
         sessionId: start.tokens.claims.sid,
       });
+      // One chain: the replay gets the successor the first use got (and an access token of its own).
+      expect(again.refreshToken).toBe(first.refreshToken);
+      expect(again.claims.jti).not.toBe(first.claims.jti);
       await expectAlive(start, first);
       await expectAlive(start, again);
       const listed = expectSessionList(await sessions(again));
@@ -485,11 +488,12 @@ describe('token sessions', () => {
       expectRefreshed(await http().refresh(again.refreshToken), { sessionId: start.tokens.claims.sid });
     });
 
-    it('10 parallel refreshes with one token → all 200 for the same session, which survives', async () => {
+    it('10 parallel refreshes with one token → all 200 for the same session with one successor, and it survives', async () => {
       const start = await login(http(), 'tok_bob', PASSWORD);
       const responses = await Promise.all(Array.from({ length: 10 }, () => http().refresh(start.tokens.refreshToken)));
       expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
       const refreshed = responses.map((response) => expectRefreshed(response, { sessionId: start.tokens.claims.sid }));
+      expect(new Set(refreshed.map((tokens) => tokens.refreshToken)).size).toBe(1);
       for (const tokens of refreshed) await expectAlive(start, tokens);
       const listed = expectSessionList(await sessions(refreshed[9]));
       expect(listed.map((session) => session.id)).toContain(start.tokens.claims.sid);

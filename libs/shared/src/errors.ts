@@ -1,3 +1,5 @@
+import type { RevokedSession } from './responses/revocations.response';
+
 /**
  * The error contract. The auth service throws `RpcException(body)` with a body of this shape;
  * the gateway answers HTTP with `{ statusCode, code, message, details? }`.
@@ -72,6 +74,11 @@ export interface RpcErrorBody {
   details?: FieldError[];
   /** For TOO_MANY_ATTEMPTS: when to try again. The gateway sends it as the `Retry-After` header. */
   retryAfterSeconds?: number;
+  /**
+   * For REFRESH_TOKEN_REUSED: the sessions the refresh ended. The gateway puts them on its revocation list before it
+   * answers (and never sends them to the client).
+   */
+  revoked?: RevokedSession[];
 }
 
 /** What every HTTP error response of the gateway looks like. */

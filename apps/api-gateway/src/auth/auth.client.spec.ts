@@ -190,6 +190,25 @@ describe('AuthClient', () => {
     });
   });
 
+  it('keeps the sessions a REFRESH_TOKEN_REUSED ended beside the error, out of its body', async () => {
+    const revoked = [{ sessionId: '0190a000-0000-7000-8000-0000000000b1', until: '2030-01-01T00:00:00.000Z' }];
+    const { auth } = clientAnswering(() =>
+      throwError(() => ({
+        ...rpcError('REFRESH_TOKEN_REUSED', ERROR_MESSAGES.REFRESH_TOKEN_REUSED),
+        revoked: [...revoked, null, 'x'],
+      })),
+    );
+
+    const error = await apiErrorOf(auth.refresh({ refreshToken: 'r'.repeat(43) }, meta));
+
+    expect(error.endedSessions).toEqual(revoked);
+    expect(error.toBody()).toEqual({
+      statusCode: 401,
+      code: 'REFRESH_TOKEN_REUSED',
+      message: ERROR_MESSAGES.REFRESH_TOKEN_REUSED,
+    });
+  });
+
   it('answers UPSTREAM_TIMEOUT when the service never answers within AUTH_RPC_TIMEOUT_MS', async () => {
     const { auth } = clientAnswering(() => NEVER);
     const start = performance.now();

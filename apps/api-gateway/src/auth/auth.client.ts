@@ -19,6 +19,8 @@ import {
   type RequestMeta,
   type RevocationsQueryDto,
   type RevocationsResponse,
+  type RevokedSession,
+  type RpcErrorBody,
   type RpcRequest,
   type SessionAuthDto,
   type SessionResponse,
@@ -137,7 +139,7 @@ export class AuthClient {
 
   private toApiError(pattern: Pattern, error: unknown, timeoutMs: number): ApiError {
     if (isRpcErrorBody(error)) {
-      return new ApiError(error.code, error.message, error.details, error.retryAfterSeconds);
+      return new ApiError(error.code, error.message, error.details, error.retryAfterSeconds, endedSessionsOf(error));
     }
     if (error instanceof TimeoutError) {
       this.logger.warn(`${pattern}: no answer within ${timeoutMs} ms`);
@@ -152,4 +154,11 @@ export class AuthClient {
     this.logger.error(`${pattern}: untyped error from the auth service: ${JSON.stringify(error)}`);
     return new ApiError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR);
   }
+}
+
+/** The sessions an error says it ended, if it carries a list of them (entries are checked by the revocation list). */
+function endedSessionsOf(error: RpcErrorBody): RevokedSession[] | undefined {
+  const revoked: unknown = error.revoked;
+  if (!Array.isArray(revoked)) return undefined;
+  return revoked.filter((entry): entry is RevokedSession => typeof entry === 'object' && entry !== null);
 }

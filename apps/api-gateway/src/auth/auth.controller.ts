@@ -93,7 +93,7 @@ export class AuthController {
   )
   @RateLimit('refresh')
   refresh(@Body() dto: RefreshDto, @ClientMeta() meta: RequestMeta): Promise<TokenResponse> {
-    return this.auth.refresh(dto, meta);
+    return this.sessions.refresh(dto, meta);
   }
 
   @Get('me')

@@ -1,4 +1,10 @@
-import { ERROR_STATUS, type ErrorCode, type FieldError, type HttpErrorBody } from '@nestjs-microservices/shared';
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  type FieldError,
+  type HttpErrorBody,
+  type RevokedSession,
+} from '@nestjs-microservices/shared';
 
 /** An error the gateway answers as it is: its code decides the status, its message is safe to show. */
 export class ApiError extends Error {
@@ -10,6 +16,8 @@ export class ApiError extends Error {
     readonly details?: FieldError[],
     /** Sent as the `Retry-After` header (429), never in the body. */
     readonly retryAfterSeconds?: number,
+    /** Sessions the auth service ended with this error (REFRESH_TOKEN_REUSED): for the revocation list, never the body. */
+    readonly endedSessions?: readonly RevokedSession[],
   ) {
     super(message);
   }

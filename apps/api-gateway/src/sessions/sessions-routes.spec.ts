@@ -72,6 +72,34 @@ describe('session routes forward the caller’s token, and revoke at once what t
     },
   );
 
+  it('POST /auth/refresh → 401 REFRESH_TOKEN_REUSED in the standard shape; the ended session is refused by the next request', async () => {
+    const claims = accessTokenClaims();
+    const token = signAccessToken(signingKey, claims);
+    expect((await me(token)).statusCode).toBe(200);
+    gateway.auth.refresh.mockRejectedValueOnce(
+      new ApiError(
+        'REFRESH_TOKEN_REUSED',
+        ERROR_MESSAGES.REFRESH_TOKEN_REUSED,
+        undefined,
+        undefined,
+        ended(claims.sid).revoked,
+      ),
+    );
+
+    const response = await inject('POST', '/api/auth/refresh', { body: { refreshToken: 'r'.repeat(43) } });
+
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({
+      statusCode: 401,
+      code: 'REFRESH_TOKEN_REUSED',
+      message: ERROR_MESSAGES.REFRESH_TOKEN_REUSED,
+    });
+    expect(response.body).not.toContain(claims.sid);
+    const after = await me(token);
+    expect(after.statusCode).toBe(401);
+    expect(after.json()).toMatchObject({ code: 'SESSION_REVOKED' });
+  });
+
   it('GET /api/auth/sessions → the JSON array the auth service answers', async () => {
     const token = signAccessToken(signingKey);
     const list = [

@@ -53,6 +53,8 @@ export interface SessionsTable {
   user_agent: string | null;
   revoked_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
   revoked_reason: string | null;
+  /** Keys the session's refresh chain (see `refresh-token.ts`); null for sessions older than migration 0006. */
+  refresh_secret: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RefreshTokensTable {

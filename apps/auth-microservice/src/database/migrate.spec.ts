@@ -31,6 +31,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
       '0003-create-signing-keys',
       '0004-create-sessions',
       '0005-create-login-known-clients',
+      '0006-add-session-refresh-secret',
       '0007-add-username-skeleton',
     ]);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);

@@ -15,6 +15,12 @@ export interface RefreshTokenRow {
   usedAt: Date | null;
 }
 
+/** A session read under its row lock, with the key of its refresh chain (null until its first rotation after 0006). */
+export interface LockedSession {
+  session: Session;
+  refreshSecret: string | null;
+}
+
 @Injectable()
 export class SessionsRepository {
   constructor(
@@ -26,7 +32,7 @@ export class SessionsRepository {
    * The session and its first refresh token, in one transaction that also ends the user's sessions beyond
    * `maxActive` (least recently used first); returns the ids it ended.
    */
-  async create(session: Session, tokenHash: string, maxActive: number): Promise<string[]> {
+  async create(session: Session, refreshSecret: string, tokenHash: string, maxActive: number): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('sessions')
@@ -39,6 +45,7 @@ export class SessionsRepository {
           expires_at: session.expiresAt.toISOString(),
           ip: session.ip,
           user_agent: session.userAgent,
+          refresh_secret: refreshSecret,
         })
         .execute();
       await this.insertToken(trx, tokenHash, session.id, session.createdAt);
@@ -59,14 +66,25 @@ export class SessionsRepository {
    * Reads a session and, on PostgreSQL, locks its row until the transaction ends: refreshes and revocations of one
    * session run one after the other. (SQLite runs one write transaction at a time anyway.)
    */
-  async lockSession(trx: Executor, id: string): Promise<Session | undefined> {
+  async lockSession(trx: Executor, id: string): Promise<LockedSession | undefined> {
     const row = await trx
       .selectFrom('sessions')
       .selectAll()
       .where('id', '=', id)
       .$if(this.dialect === 'postgres', (query) => query.forUpdate())
       .executeTakeFirst();
-    return row && toSession(row);
+    return row && { session: toSession(row), refreshSecret: row.refresh_secret };
+  }
+
+  /** Which of these refresh tokens of the session exist, and their use: token hash → used at (or null). */
+  async findTokensOf(trx: Executor, sessionId: string, tokenHashes: string[]): Promise<Map<string, Date | null>> {
+    const rows = await trx
+      .selectFrom('refresh_tokens')
+      .select(['token_hash', 'used_at'])
+      .where('session_id', '=', sessionId)
+      .where('token_hash', 'in', tokenHashes)
+      .execute();
+    return new Map(rows.map((row) => [row.token_hash, row.used_at === null ? null : toDate(row.used_at)]));
   }
 
   /** False when another request used the token first. */
@@ -87,10 +105,12 @@ export class SessionsRepository {
       .execute();
   }
 
-  async touch(trx: Executor, id: string, now: Date, idleExpiresAt: Date): Promise<void> {
+  /** Marks the session used now; `refreshSecret` gives a session from before migration 0006 its chain key. */
+  async touch(trx: Executor, id: string, now: Date, idleExpiresAt: Date, refreshSecret?: string): Promise<void> {
     await trx
       .updateTable('sessions')
       .set({ last_used_at: now.toISOString(), idle_expires_at: idleExpiresAt.toISOString() })
+      .$if(refreshSecret !== undefined, (query) => query.set({ refresh_secret: refreshSecret ?? null }))
       .where('id', '=', id)
       .execute();
   }

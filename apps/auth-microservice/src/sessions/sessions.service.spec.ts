@@ -1,4 +1,4 @@
-import type { RequestMeta } from '@nestjs-microservices/shared';
+import { ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { uuidv7 } from 'uuidv7';
@@ -8,7 +8,7 @@ import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
 import { openDatabase } from '../database/open-database';
-import { hashRefreshToken } from './refresh-token';
+import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import type { RevocationBroadcast } from './revocation-broadcast';
 import type { SessionsService } from './sessions.service';
 import { createSessionStack } from './sessions.spec-helpers';
@@ -72,14 +72,86 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
       });
     });
 
-    it('honours 10 parallel refreshes of one token within the grace window, and keeps the session', async () => {
+    it('honours 10 parallel refreshes of one token within the grace window with one successor: the session stays one chain', async () => {
       const first = await sessions.start(await user('alice'), META);
       const results = await Promise.all(Array.from({ length: 10 }, () => sessions.refresh(first.refreshToken, META)));
-      expect(new Set(results.map((result) => result.refreshToken)).size).toBe(10);
+      expect(new Set(results.map((result) => result.refreshToken)).size).toBe(1);
+      expect(new Set(results.map((result) => result.accessToken)).size).toBe(10);
       for (const result of results) {
         await expect(sessions.authenticate(result.accessToken)).resolves.toMatchObject({ username: 'alice' });
       }
       await expect(sessions.list(first.accessToken)).resolves.toHaveLength(1);
+      // The login's token and its one successor: a replay adds no row.
+      await expect(db.selectFrom('refresh_tokens').select('token_hash').execute()).resolves.toHaveLength(2);
+    });
+
+    it('a replay after the successor was used meanwhile gets the live end of the chain, never a spent token', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      const second = await sessions.refresh(first.refreshToken, META);
+      const third = await sessions.refresh(second.refreshToken, META);
+      const fourth = await sessions.refresh(third.refreshToken, META);
+
+      await expect(sessions.refresh(first.refreshToken, META)).resolves.toMatchObject({
+        refreshToken: fourth.refreshToken,
+      });
+      await expect(sessions.refresh(third.refreshToken, META)).resolves.toMatchObject({
+        refreshToken: fourth.refreshToken,
+      });
+      await expect(db.selectFrom('refresh_tokens').select('token_hash').execute()).resolves.toHaveLength(4);
+      const fifth = await sessions.refresh(fourth.refreshToken, META);
+      expect([first, second, third, fourth].map((t) => t.refreshToken)).not.toContain(fifth.refreshToken);
+    });
+
+    it('stores no successor: the rows hold token hashes and a random chain key, never a token', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      const second = await sessions.refresh(first.refreshToken, META);
+      const stored = JSON.stringify([
+        await db.selectFrom('refresh_tokens').selectAll().execute(),
+        await db.selectFrom('sessions').selectAll().execute(),
+      ]);
+      for (const token of [first.refreshToken, second.refreshToken]) {
+        expect(stored).not.toContain(token);
+        expect(stored).toContain(hashRefreshToken(token));
+      }
+      expect(second.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const [row] = await db.selectFrom('sessions').select('refresh_secret').execute();
+      expect(row?.refresh_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    });
+
+    it('gives a session from before migration 0006 its chain key at its next rotation', async () => {
+      const first = await sessions.start(await user('alice'), META);
+      await db.updateTable('sessions').set({ refresh_secret: null }).execute();
+
+      const second = await sessions.refresh(first.refreshToken, META);
+      const [row] = await db.selectFrom('sessions').select('refresh_secret').execute();
+      expect(row?.refresh_secret).toEqual(expect.any(String));
+      await expect(sessions.refresh(first.refreshToken, META)).resolves.toMatchObject({
+        refreshToken: second.refreshToken,
+      });
+    });
+
+    it('refuses to replay a token rotated before migration 0006 (its successor was random): no second chain', async () => {
+      const alice = await sessions.start(await user('alice'), META);
+      const sid = (await sessions.authenticate(alice.accessToken)).sessionId;
+      // What the previous version did: mark the token used and store a random successor, with no chain key.
+      await db.updateTable('sessions').set({ refresh_secret: null }).execute();
+      await db.updateTable('refresh_tokens').set({ used_at: new Date().toISOString() }).execute();
+      const legacy = newRefreshToken();
+      await db
+        .insertInto('refresh_tokens')
+        .values({ token_hash: legacy.hash, session_id: sid, created_at: new Date().toISOString() })
+        .execute();
+
+      await expect(rpcErrorOf(sessions.refresh(alice.refreshToken, META))).resolves.toMatchObject({
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+      // The chain the previous version started goes on, now keyed, and the old token still cannot branch off it.
+      const next = await sessions.refresh(legacy.token, META);
+      await expect(sessions.authenticate(next.accessToken)).resolves.toMatchObject({ sessionId: sid });
+      await expect(rpcErrorOf(sessions.refresh(alice.refreshToken, META))).resolves.toMatchObject({
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+      await expect(sessions.refresh(legacy.token, META)).resolves.toMatchObject({ refreshToken: next.refreshToken });
     });
 
     it('never lets one user list or end the sessions of another', async () => {
@@ -155,12 +227,23 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
 
     it('takes a used token coming back as theft: REFRESH_TOKEN_REUSED, and the whole session ends', async () => {
       const first = await sessions.start(await user('alice'), META);
+      const sid = (await sessions.authenticate(first.accessToken)).sessionId;
       const second = await sessions.refresh(first.refreshToken, META);
       await new Promise((resolve) => setTimeout(resolve, 5));
+      const sink = jest.fn();
+      broadcast.attach(sink);
 
-      await expect(rpcErrorOf(sessions.refresh(first.refreshToken, META))).resolves.toMatchObject({
+      const reused = await rpcErrorOf(sessions.refresh(first.refreshToken, META));
+      // The error carries what it ended, as the broadcast and the feed do, for the gateway that asked.
+      expect(reused).toEqual({
         status: 401,
         code: 'REFRESH_TOKEN_REUSED',
+        message: ERROR_MESSAGES.REFRESH_TOKEN_REUSED,
+        revoked: [{ sessionId: sid, until: expect.any(String) }],
+      });
+      expect(sink).toHaveBeenCalledWith({ revoked: (reused as { revoked: unknown }).revoked });
+      await expect(sessions.revocations(undefined)).resolves.toMatchObject({
+        revoked: (reused as { revoked: unknown }).revoked,
       });
       await expect(rpcErrorOf(sessions.refresh(second.refreshToken, META))).resolves.toMatchObject({
         code: 'INVALID_REFRESH_TOKEN',

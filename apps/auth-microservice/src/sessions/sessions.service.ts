@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
 import { AccessTokenError } from '@nestjs-microservices/runtime';
 import {
   type EndedSessionsResponse,
   ERROR_CODES,
+  ERROR_MESSAGES,
   type RequestMeta,
   type RevocationsResponse,
   type RevokedSession,
+  rpcError,
+  type RpcErrorBody,
   type SessionResponse,
   TOKEN_TYPE,
   type TokenResponse,
@@ -15,7 +19,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { rpcFailure } from '../common/rpc-failure';
 import { AuthConfig } from '../config/auth-config';
 import { AccessTokens, type TokenSubject } from '../tokens/access-tokens.service';
-import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import { hashRefreshToken, newChainSecret, newRefreshToken, RefreshChains } from './refresh-token';
 import { isActive, type RevocationReason, type Session, toSessionResponse } from './session';
 import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
@@ -28,6 +32,10 @@ export interface Principal {
   sessionId: string;
 }
 
+/** How many tokens down the chain a replay looks up per query, and how far at most, for the live end. */
+const SUCCESSOR_BATCH = 4;
+const MAX_REPLAY_HOPS = 32;
+
 type Rotation =
   | { kind: 'rotated'; session: Session; refreshToken: string }
   | { kind: 'invalid' }
@@ -35,6 +43,8 @@ type Rotation =
 
 @Injectable()
 export class SessionsService {
+  private readonly chains: RefreshChains;
+
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly accessTokens: AccessTokens,
@@ -42,7 +52,9 @@ export class SessionsService {
     private readonly config: AuthConfig,
     private readonly metrics: SessionMetrics,
     private readonly broadcast: RevocationBroadcast,
-  ) {}
+  ) {
+    this.chains = new RefreshChains(config.signingKeys.encryptionSecret);
+  }
 
   /** A new session for a user who just proved their password. */
   async start(user: { id: string; username: string }, meta: RequestMeta, now = new Date()): Promise<TokenResponse> {
@@ -60,7 +72,12 @@ export class SessionsService {
       revokedAt: null,
     };
     const refresh = newRefreshToken();
-    const evicted = await this.sessions.create(session, refresh.hash, this.config.tokens.maxSessionsPerUser);
+    const evicted = await this.sessions.create(
+      session,
+      newChainSecret(),
+      refresh.hash,
+      this.config.tokens.maxSessionsPerUser,
+    );
     this.audit.record('session.started', { userId: user.id, sessionId: session.id, clientIp: meta.clientIp });
     if (evicted.length > 0) this.ended(user.id, evicted, 'session_limit', meta, now);
     return this.tokens(
@@ -73,13 +90,14 @@ export class SessionsService {
 
   /**
    * Exchanges a refresh token for new tokens, in one transaction holding the session's row: a refresh can never
-   * mint tokens for a session another request has just revoked. A token used within the grace window is honoured
-   * again (parallel refreshes of one client); later, it is taken as stolen and the whole session ends.
+   * mint tokens for a session another request has just revoked, and concurrent refreshes of a session run one after
+   * the other. A token used within the grace window is honoured again (parallel refreshes of one client) with the
+   * same successor, so the session stays one chain; later, it is taken as stolen and the whole session ends.
    */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
     const now = new Date();
     const hash = hashRefreshToken(refreshToken);
-    const outcome = await this.sessions.db.transaction().execute((trx) => this.rotate(trx, hash, now));
+    const outcome = await this.sessions.db.transaction().execute((trx) => this.rotate(trx, refreshToken, hash, now));
     this.metrics.countRefresh(outcome.kind);
     if (outcome.kind === 'invalid') throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
     const { session } = outcome;
@@ -89,34 +107,73 @@ export class SessionsService {
         sessionId: session.id,
         clientIp: meta.clientIp,
       });
-      this.ended(session.userId, [session.id], 'refresh_token_reused', meta, now);
-      throw rpcFailure(ERROR_CODES.REFRESH_TOKEN_REUSED);
+      const ended = this.ended(session.userId, [session.id], 'refresh_token_reused', meta, now);
+      throw reuseFailure(ended);
     }
     const username = await this.sessions.usernameOf(session.userId);
     if (username === undefined) throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
     return this.tokens({ userId: session.userId, username, sessionId: session.id }, session, outcome.refreshToken, now);
   }
 
-  private async rotate(trx: Executor, hash: string, now: Date): Promise<Rotation> {
+  private async rotate(trx: Executor, token: string, hash: string, now: Date): Promise<Rotation> {
     const found = await this.sessions.findToken(trx, hash);
     if (!found) return { kind: 'invalid' };
-    const session = await this.sessions.lockSession(trx, found.sessionId);
-    if (!session || !isActive(session, now)) return { kind: 'invalid' };
+    const locked = await this.sessions.lockSession(trx, found.sessionId);
+    if (!locked || !isActive(locked.session, now)) return { kind: 'invalid' };
+    const { session, refreshSecret } = locked;
     // Read again under the lock: another refresh may have used it meanwhile.
-    const token = await this.sessions.findToken(trx, hash);
-    const usedAt = token?.usedAt ?? null;
-    if (usedAt !== null && now.getTime() - usedAt.getTime() > this.config.tokens.reuseGraceMs) {
+    const usedAt = (await this.sessions.findToken(trx, hash))?.usedAt ?? null;
+    let next: string | undefined;
+    let newSecret: string | undefined;
+    if (usedAt === null) {
+      const secret = refreshSecret ?? newChainSecret();
+      if (secret !== refreshSecret) newSecret = secret;
+      const [successor] = this.chains.successors(secret, token);
+      await this.sessions.markTokenUsed(trx, hash, now);
+      await this.sessions.insertToken(trx, successor.hash, session.id, now);
+      next = successor.token;
+    } else if (now.getTime() - usedAt.getTime() > this.config.tokens.reuseGraceMs) {
       await this.sessions.revoke(trx, { userId: session.userId, only: session.id }, 'refresh_token_reused', now);
       return { kind: 'reused', session };
+    } else {
+      next = refreshSecret === null ? undefined : await this.liveEndOfChain(trx, session.id, refreshSecret, token);
+      if (next === undefined) return { kind: 'invalid' };
     }
-    if (usedAt === null) await this.sessions.markTokenUsed(trx, hash, now);
-    const next = newRefreshToken();
-    await this.sessions.insertToken(trx, next.hash, session.id, now);
     const idleExpiresAt = new Date(
       Math.min(now.getTime() + this.config.tokens.refreshIdleTtlMs, session.expiresAt.getTime()),
     );
-    await this.sessions.touch(trx, session.id, now, idleExpiresAt);
-    return { kind: 'rotated', session: { ...session, idleExpiresAt }, refreshToken: next.token };
+    await this.sessions.touch(trx, session.id, now, idleExpiresAt, newSecret);
+    return { kind: 'rotated', session: { ...session, idleExpiresAt }, refreshToken: next };
+  }
+
+  /**
+   * What a replay within the grace window gets: the first unused token after `token` on the session's chain. That is
+   * its successor, unless the successor was used meanwhile (a parallel request answered late): then the live end
+   * further on, so a client that keeps the last answer it received never holds a spent token. Undefined when `token`
+   * was not rotated along the chain (by a version before migration 0006): refused, rather than start a second chain.
+   */
+  private async liveEndOfChain(
+    trx: Executor,
+    sessionId: string,
+    secret: string,
+    token: string,
+  ): Promise<string | undefined> {
+    let from = token;
+    for (let hops = 0; hops < MAX_REPLAY_HOPS; hops += SUCCESSOR_BATCH) {
+      const chain = this.chains.successors(secret, from, SUCCESSOR_BATCH);
+      const known = await this.sessions.findTokensOf(
+        trx,
+        sessionId,
+        chain.map((link) => link.hash),
+      );
+      for (const link of chain) {
+        const usedAt = known.get(link.hash);
+        if (usedAt === undefined) return undefined;
+        if (usedAt === null) return link.token;
+        from = link.token;
+      }
+    }
+    return undefined;
   }
 
   /** Verifies an access token as the gateway does, then checks that its session has not ended. */
@@ -225,4 +282,13 @@ export class SessionsService {
       tokenType: TOKEN_TYPE,
     };
   }
+}
+
+/** REFRESH_TOKEN_REUSED, carrying the sessions it ended so the gateway that asked refuses their tokens at once. */
+function reuseFailure(ended: EndedSessionsResponse): RpcException {
+  const body: RpcErrorBody = {
+    ...rpcError(ERROR_CODES.REFRESH_TOKEN_REUSED, ERROR_MESSAGES.REFRESH_TOKEN_REUSED),
+    revoked: ended.revoked,
+  };
+  return new RpcException(body);
 }

@@ -5,6 +5,7 @@ import { createLoginFailures } from './0002-create-login-failures';
 import { createSigningKeys } from './0003-create-signing-keys';
 import { createSessions } from './0004-create-sessions';
 import { createLoginKnownClients } from './0005-create-login-known-clients';
+import { addSessionRefreshSecret } from './0006-add-session-refresh-secret';
 import { addUsernameSkeleton } from './0007-add-username-skeleton';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
@@ -15,6 +16,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0003-create-signing-keys': createSigningKeys(dialect),
     '0004-create-sessions': createSessions(dialect),
     '0005-create-login-known-clients': createLoginKnownClients(dialect),
+    '0006-add-session-refresh-secret': addSessionRefreshSecret(),
     '0007-add-username-skeleton': addUsernameSkeleton(dialect),
   };
 }
