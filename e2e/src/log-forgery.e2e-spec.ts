@@ -51,6 +51,7 @@ async function sendForgeries(port: number): Promise<void> {
 }
 
 function expectNoForgedLine(log: string, isLegitimateLine: (line: string) => boolean): void {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   expect(log).not.toMatch(/[\r\u001b\u2028\u2029\u0085\u0007]/);
   const lines = log.split('\n').filter((line) => line.length > 0);
   const forged = lines.filter((line) => line.includes('FORGED') && !isLegitimateLine(line));

@@ -9,6 +9,7 @@
 export const MAX_LOG_STRING_LENGTH = 4096;
 
 /** C0 and C1 controls, DEL, the Unicode line and paragraph separators, and bidirectional overrides. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
