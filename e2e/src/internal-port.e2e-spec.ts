@@ -257,7 +257,14 @@ describeWithOpenssl('mutual TLS on a public address in production', () => {
         AUTH_TLS_ALLOWED_CLIENTS: 'gateway, some-other-name',
         AUTH_TCP_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
       },
-      gatewayEnv: { ...tlsEnv, AUTH_TLS_CERT: certs.gatewayCert, AUTH_TLS_KEY: certs.gatewayKey },
+      gatewayEnv: {
+        ...tlsEnv,
+        AUTH_TLS_CERT: certs.gatewayCert,
+        AUTH_TLS_KEY: certs.gatewayKey,
+        // The revocation feed polls every second by default: slower here, so the gateway's connection can idle out.
+        REVOCATION_SYNC_INTERVAL: '1m',
+        REVOCATION_SYNC_STALE_AFTER: '10m',
+      },
     });
   });
 
