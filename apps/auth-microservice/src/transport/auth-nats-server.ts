@@ -14,8 +14,6 @@ export interface AuthNatsServerOptions {
   maxPayloadBytes: number;
   /** The connection's name, as `nats-server` lists it (e.g. `auth-microservice@host:pid`). */
   connectionName: string;
-  /** Believe the `meta.clientIp` callers send (NATS has no connection address to use instead). */
-  trustsClaimedClientIp: boolean;
 }
 
 type Reply = Record<string, unknown> & { isDisposed?: boolean; err?: unknown };
@@ -68,11 +66,6 @@ export class AuthNatsServer extends withCallTracking(ServerNats) {
       return;
     }
     await super.handleMessage(channel, message);
-  }
-
-  /** Without credentials anyone who reaches NATS can publish a request: what it claims is no client IP. */
-  protected override clientIpOf(_context: unknown, claimed: string | undefined): string | undefined {
-    return this.settings.trustsClaimedClientIp ? claimed : undefined;
   }
 
   /** Called once per request with a reply subject: the request counts as in flight until its last reply. */

@@ -32,7 +32,6 @@ export function createAuthServer(
       queue: config.nats.queue,
       maxPayloadBytes: maxFrameBytes,
       connectionName: `auth-microservice@${hostname()}:${process.pid}`,
-      trustsClaimedClientIp,
     });
     return {
       strategy,

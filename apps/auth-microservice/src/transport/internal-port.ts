@@ -37,10 +37,11 @@ export interface InternalPortExposure {
   /** TCP bound to a loopback address only (false on NATS). */
   loopbackBind: boolean;
   /**
-   * Whether the `meta.clientIp` a caller sends is believed: from a caller that mutual TLS authenticated, from the
-   * only callers a loopback bind admits (local processes), and over NATS when the service needs credentials to
-   * connect (whoever can publish on its subjects holds credentials too). Otherwise the caller's connection address
-   * counts instead (TCP) or none (NATS, which has no connection address).
+   * Whether the `meta.clientIp` a TCP caller sends is believed: from a caller that mutual TLS authenticated, and from
+   * the only callers a loopback bind admits (local processes); otherwise its connection address counts instead.
+   * Over NATS it is believed: production requires credentials there, so whoever can publish a request holds them,
+   * and NATS has no connection address to fall back on (dropping the claim would put every client of a development
+   * setup in one throttling bucket, where one client's failures would hold everyone back).
    */
   trustsClaimedClientIp: boolean;
   /** With NODE_ENV=production, the one-line reason the service must not start; undefined when it may. */
@@ -55,12 +56,11 @@ export function natsHasCredentials(nats: NonNullable<AuthConfig['nats']>): boole
 export async function assessInternalPort(config: AuthConfig, resolve?: ResolveAll): Promise<InternalPortExposure> {
   const production = config.nodeEnv === 'production';
   if (config.nats) {
-    const authenticated = natsHasCredentials(config.nats);
     return {
       loopbackBind: false,
-      trustsClaimedClientIp: authenticated,
+      trustsClaimedClientIp: true,
       refusal:
-        production && !authenticated
+        production && !natsHasCredentials(config.nats)
           ? 'Invalid configuration: TRANSPORT=nats without credentials is refused with NODE_ENV=production: ' +
             'set NATS_TOKEN, NATS_USER and NATS_PASSWORD, or NATS_TLS_CERT and NATS_TLS_KEY'
           : undefined,
