@@ -9,6 +9,10 @@ export const AUTH_MAIN = join(ROOT, 'dist', 'apps', 'auth-microservice', 'main.j
 export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'api-gateway', 'main.js');
 export const NATS_URL = 'nats://127.0.0.1:4222';
 
+function benchNatsToken(): string {
+  return process.env['NATS_TOKEN']?.trim() || 'bench-token';
+}
+
 /** argon2id parameters, read from the same variables as the auth service (with its defaults). */
 export function argon2Parameters(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return {
@@ -41,7 +45,9 @@ export async function startSystem(
   const [authPort, metricsPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
   const transport: Record<string, string> =
     options.transport === 'nats'
-      ? { TRANSPORT: 'nats', NATS_URL, NATS_SUBJECT_PREFIX: `bench${process.pid}` }
+      ? // NODE_ENV=production refuses NATS without credentials: the bench's own (NATS_TOKEN), or one a local
+        // nats-server without authorization ignores.
+        { TRANSPORT: 'nats', NATS_URL, NATS_SUBJECT_PREFIX: `bench${process.pid}`, NATS_TOKEN: benchNatsToken() }
       : { TRANSPORT: 'tcp' };
   const common = { NODE_ENV: 'production', LOG_LEVEL: options.logLevel, ...transport };
   const authEnv = {

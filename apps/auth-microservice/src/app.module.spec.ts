@@ -28,6 +28,8 @@ describe('auth microservice over TCP', () => {
     incompleteMessageTimeoutMs: 1_000,
     maxSendBufferBytes: 262_144,
     maxConnections: 16,
+    idleTimeoutMs: 60_000,
+    trustsClaimedClientIp: true,
   });
   let app: INestMicroservice;
   let client: FrameClient;

@@ -13,10 +13,16 @@ import { describeDatabase } from './database/open-database';
 import { ServingStatus } from './health/serving-status';
 import { RevocationBroadcast } from './sessions/revocation-broadcast';
 import { createAuthServer } from './transport/auth-server.factory';
+import { assessInternalPort } from './transport/internal-port';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(authEnvSchema, (env) => new AuthConfig(env));
-  const server = createAuthServer(config);
+  const exposure = await assessInternalPort(config);
+  if (exposure.refusal) {
+    process.stderr.write(`${exposure.refusal}\n`);
+    process.exit(1);
+  }
+  const server = createAuthServer(config, exposure);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.register(config), {
     strategy: server.strategy,
     bufferLogs: true,
@@ -29,7 +35,8 @@ async function bootstrap(): Promise<void> {
     const { host, port } = config.tcp;
     logger.warn(
       `!!! The auth service listens on ${host}:${port} WITHOUT TLS. Anyone who can reach this port can call every ` +
-        'pattern and read every reply. Bind to 127.0.0.1 or set AUTH_TLS_CA, AUTH_TLS_CERT and AUTH_TLS_KEY (mutual TLS). !!!',
+        'pattern and read every reply. Bind to 127.0.0.1 or set AUTH_TLS_CA, AUTH_TLS_CERT and AUTH_TLS_KEY (mutual TLS); ' +
+        'NODE_ENV=production refuses to start like this. !!!',
       'Security',
     );
   }

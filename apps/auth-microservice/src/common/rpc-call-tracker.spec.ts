@@ -89,4 +89,19 @@ describe('RpcCallTracker', () => {
       expect(await registry.metrics()).toContain(countLine('auth.signup', 'VALIDATION_FAILED', 1));
     },
   );
+
+  it('lets the transport decide which client IP the handlers see', async () => {
+    const seenWith = async (clientIpOf: (context: unknown, claimed: string | undefined) => string | undefined) => {
+      let seen: string | undefined = 'not called';
+      const handler = () => {
+        seen = requestContext.getStore()?.clientIp;
+        return Promise.resolve(null);
+      };
+      await tracker.wrap('auth.login', handler, clientIpOf)({ meta: META, payload: {} }, 'the context');
+      return seen;
+    };
+    expect(await seenWith((_context, claimed) => claimed)).toBe(META.clientIp);
+    expect(await seenWith((context) => (context === 'the context' ? '198.51.100.4' : 'wrong'))).toBe('198.51.100.4');
+    expect(await seenWith(() => undefined)).toBeUndefined();
+  });
 });

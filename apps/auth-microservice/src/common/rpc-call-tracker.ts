@@ -19,6 +19,9 @@ import type { Logger } from 'pino';
 import { isObservable, type Observable, tap, throwError } from 'rxjs';
 import { RpcServerMetrics } from '../metrics/rpc-server.metrics';
 
+/** The client IP to handle a request for, from its transport context and what its caller claims. */
+export type ClientIpOf = (context: unknown, claimed: string | undefined) => string | undefined;
+
 /**
  * Every message arrives as `RpcRequest { meta, payload }`. Each request handler, as the transport server registers
  * it, is wrapped here: `meta` is checked (an invalid one is refused before the handler runs), the handler runs inside
@@ -41,8 +44,16 @@ export class RpcCallTracker {
     this.logger = root.child({ context: 'Rpc' }, { redact: [] });
   }
 
-  /** `handler` (Nest's, with its pipes and exception filter) as the transport server must call it for `pattern`. */
-  wrap(pattern: string, handler: MessageHandler): MessageHandler {
+  /**
+   * `handler` (Nest's, with its pipes and exception filter) as the transport server must call it for `pattern`.
+   * `clientIpOf` decides, per request, which client IP the handlers see: the one the caller claims in
+   * `meta.clientIp` only if the transport believes that caller.
+   */
+  wrap(
+    pattern: string,
+    handler: MessageHandler,
+    clientIpOf: ClientIpOf = (_context, claimed) => claimed,
+  ): MessageHandler {
     return async (data: unknown, context?: unknown): Promise<unknown> => {
       const started = performance.now();
       const meta = readMeta(data);
@@ -50,6 +61,9 @@ export class RpcCallTracker {
         this.record(pattern, undefined, meta.code, started);
         return throwError(() => meta);
       }
+      const clientIp = clientIpOf(context, meta.clientIp);
+      if (clientIp === undefined) delete meta.clientIp;
+      else meta.clientIp = clientIp;
       // Nest's handler resolves with the reply, or with an Observable that fails with the filter's RpcErrorBody.
       const result: unknown = await requestContext.run(meta, () => handler(data, context));
       if (!isObservable(result)) {

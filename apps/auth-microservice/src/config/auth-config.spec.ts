@@ -19,6 +19,7 @@ describe('AuthConfig / authEnvSchema', () => {
         maxFrameBytes: 65_536,
         incompleteMessageTimeoutMs: 10_000,
         maxConnections: 256,
+        idleTimeoutMs: 300_000,
       },
       transport: 'tcp',
       database: { url: 'sqlite:./data/auth.sqlite', poolSize: 10, connectTimeoutMs: 2_000 },
@@ -49,6 +50,7 @@ describe('AuthConfig / authEnvSchema', () => {
       AUTH_TCP_MAX_FRAME_BYTES: '65536',
       AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: '500',
       AUTH_TCP_MAX_CONNECTIONS: '8',
+      AUTH_TCP_IDLE_TIMEOUT_MS: '60000',
       DATABASE_URL: 'postgres://user:pw@db:5432/auth',
       DATABASE_POOL_SIZE: '5',
       DATABASE_CONNECT_TIMEOUT: '750ms',
@@ -83,7 +85,14 @@ describe('AuthConfig / authEnvSchema', () => {
       nodeEnv: 'production',
       logLevel: 'warn',
       shutdownTimeoutMs: 2_500,
-      tcp: { host: '0.0.0.0', port: 4001, maxFrameBytes: 65_536, incompleteMessageTimeoutMs: 500, maxConnections: 8 },
+      tcp: {
+        host: '0.0.0.0',
+        port: 4001,
+        maxFrameBytes: 65_536,
+        incompleteMessageTimeoutMs: 500,
+        maxConnections: 8,
+        idleTimeoutMs: 60_000,
+      },
       transport: 'nats',
       nats: {
         servers: ['tls://nats.internal:4222'],
@@ -116,6 +125,11 @@ describe('AuthConfig / authEnvSchema', () => {
     expect(() => load({ SIGNING_KEY_ENCRYPTION_SECRET: 'short' })).toThrow(
       /SIGNING_KEY_ENCRYPTION_SECRET.*at least 32 characters/,
     );
+  });
+
+  it('reads AUTH_TLS_ALLOWED_CLIENTS as a list, and refuses it without mutual TLS', () => {
+    expect(() => load({ AUTH_TLS_ALLOWED_CLIENTS: 'gateway' })).toThrow(/AUTH_TLS_ALLOWED_CLIENTS.*needs mutual TLS/);
+    expect(load({}).tcp.allowedClients).toBeUndefined();
   });
 
   it('refuses an idle expiry longer than the absolute one, naming it', () => {

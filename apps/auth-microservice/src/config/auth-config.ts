@@ -4,6 +4,7 @@ import {
   duration,
   host,
   integer,
+  list,
   type MutualTlsFiles,
   mutualTlsEnvShape,
   type NatsSettings,
@@ -43,7 +44,11 @@ export const authEnvSchema = baseEnvSchema
     AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
     // Each gateway holds one connection; the cap keeps a flood of idle sockets from exhausting the process.
     AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535),
+    // A connection with no traffic either way for this long is closed, so idle sockets cannot hold every slot.
+    AUTH_TCP_IDLE_TIMEOUT_MS: integer(300_000, 100, 86_400_000),
     ...mutualTlsEnvShape,
+    // With mutual TLS: the certificate names (subject CN or a SAN, exactly) a caller must present one of; empty = any.
+    AUTH_TLS_ALLOWED_CLIENTS: list(z.string().min(1).max(255)),
     ...authTransportEnvShape,
     // With TRANSPORT=nats: the queue group every auth instance joins (each request goes to exactly one of them).
     NATS_QUEUE: z
@@ -90,6 +95,13 @@ export const authEnvSchema = baseEnvSchema
         message: 'must not be longer than REFRESH_TOKEN_ABSOLUTE_TTL',
       });
     }
+    if (env.AUTH_TLS_ALLOWED_CLIENTS.length > 0 && !env.AUTH_TLS_CA) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_TLS_ALLOWED_CLIENTS'],
+        message: 'needs mutual TLS (AUTH_TLS_CA, AUTH_TLS_CERT, AUTH_TLS_KEY): without it no caller has a certificate',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.SIGNING_KEY_ENCRYPTION_SECRET) {
       context.addIssue({
         code: 'custom',
@@ -109,8 +121,11 @@ export class AuthConfig extends ProcessConfig {
     maxFrameBytes: number;
     incompleteMessageTimeoutMs: number;
     maxConnections: number;
+    idleTimeoutMs: number;
     /** Mutual TLS: the service's certificate and key, and the CA its clients' certificates must chain to. */
     tls?: MutualTlsFiles;
+    /** With `tls`: the certificate names allowed to call (subject CN or SAN); undefined = any the CA signed. */
+    allowedClients?: string[];
   };
   /** TRANSPORT: `tcp` serves `tcp` above; `nats` joins `nats.queue` on the NATS server(s) instead. */
   readonly transport: 'tcp' | 'nats';
@@ -140,7 +155,9 @@ export class AuthConfig extends ProcessConfig {
       maxFrameBytes: env.AUTH_TCP_MAX_FRAME_BYTES,
       incompleteMessageTimeoutMs: env.AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS,
       maxConnections: env.AUTH_TCP_MAX_CONNECTIONS,
+      idleTimeoutMs: env.AUTH_TCP_IDLE_TIMEOUT_MS,
       tls: readMutualTls(env),
+      ...(env.AUTH_TLS_ALLOWED_CLIENTS.length > 0 && { allowedClients: env.AUTH_TLS_ALLOWED_CLIENTS }),
     };
     this.transport = env.TRANSPORT;
     const nats = readNatsSettings(env);

@@ -3,6 +3,7 @@ import { describeNats } from '@nestjs-microservices/runtime';
 import type { AuthConfig } from '../config/auth-config';
 import { AuthNatsServer } from './auth-nats-server';
 import { AuthTcpServer } from './auth-tcp-server';
+import type { InternalPortExposure } from './internal-port';
 
 export interface AuthServer {
   strategy: AuthTcpServer | AuthNatsServer;
@@ -14,9 +15,17 @@ export interface AuthServer {
   publishEvent?: (pattern: string, data: unknown) => void;
 }
 
-/** The one place the auth service's transport is chosen (TRANSPORT); the handlers are the same on each. */
-export function createAuthServer(config: AuthConfig): AuthServer {
-  const { host, port, maxFrameBytes, incompleteMessageTimeoutMs, maxConnections, tls } = config.tcp;
+/**
+ * The one place the auth service's transport is chosen (TRANSPORT); the handlers are the same on each. `exposure`
+ * (from `assessInternalPort`) says whether callers' claimed client IPs are believed.
+ */
+export function createAuthServer(
+  config: AuthConfig,
+  exposure: Pick<InternalPortExposure, 'loopbackBind' | 'trustsClaimedClientIp'>,
+): AuthServer {
+  const { host, port, maxFrameBytes, incompleteMessageTimeoutMs, maxConnections, idleTimeoutMs, tls, allowedClients } =
+    config.tcp;
+  const { trustsClaimedClientIp } = exposure;
   if (config.nats) {
     const strategy = new AuthNatsServer({
       nats: config.nats,
@@ -39,13 +48,12 @@ export function createAuthServer(config: AuthConfig): AuthServer {
       incompleteMessageTimeoutMs,
       maxSendBufferBytes: 4 * maxFrameBytes,
       maxConnections,
+      idleTimeoutMs,
       tls,
+      allowedClients,
+      trustsClaimedClientIp,
     }),
     description: `tcp://${host}:${port} (NestJS TCP transport${tls ? ', mutual TLS' : ''})`,
-    exposedWithoutTls: !tls && !isLoopback(host),
+    exposedWithoutTls: !tls && !exposure.loopbackBind,
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

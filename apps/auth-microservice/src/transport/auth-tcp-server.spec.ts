@@ -16,6 +16,8 @@ function echoServer(maxConnections: number): AuthTcpServer {
     incompleteMessageTimeoutMs: 10_000,
     maxSendBufferBytes: 4 * MAX_FRAME,
     maxConnections,
+    idleTimeoutMs: 60_000,
+    trustsClaimedClientIp: true,
   });
   server.addHandler('test.echo', (data: unknown) => Promise.resolve({ echoed: data }));
   return server;

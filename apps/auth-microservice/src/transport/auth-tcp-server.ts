@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
-import type { TlsOptions } from 'node:tls';
-import { ServerTCP, type TcpOptions, type TcpSocket, type WritePacket } from '@nestjs/microservices';
+import { type TlsOptions, TLSSocket } from 'node:tls';
+import { ServerTCP, TcpContext, type TcpOptions, type TcpSocket, type WritePacket } from '@nestjs/microservices';
 import type { Observable, Subscription } from 'rxjs';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { BoundedJsonSocket, connectionBufferLimit } from './bounded-json-socket';
 import { withCallTracking } from './call-tracking';
+import { certificateNames } from './client-certificate';
 import { InFlightRequests } from './in-flight-requests';
 import { routeOfPattern } from './message-route';
 
@@ -17,12 +18,32 @@ export interface AuthTcpServerOptions {
   maxSendBufferBytes: number;
   /** Connections beyond this are closed as soon as they are accepted. */
   maxConnections: number;
+  /** A connection without traffic for this long is closed (a client that needs it again reconnects). */
+  idleTimeoutMs: number;
   /** Mutual TLS: clients must present a certificate signed by `ca`. */
   tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+  /** With `tls`: a client whose certificate names (subject CN, SANs) include none of these is disconnected. */
+  allowedClients?: readonly string[];
+  /** Believe the `meta.clientIp` callers send (see `InternalPortExposure`); otherwise their connection address counts. */
+  trustsClaimedClientIp: boolean;
 }
 
-function mutualTls(files: NonNullable<AuthTcpServerOptions['tls']>): TlsOptions {
-  return { ...files, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' };
+/** The TLS handshake must be done within this (or the idle timeout if shorter), like any other silence. */
+const MAX_HANDSHAKE_MS = 10_000;
+
+function mutualTls(files: NonNullable<AuthTcpServerOptions['tls']>, idleTimeoutMs: number): TlsOptions {
+  return {
+    ...files,
+    requestCert: true,
+    rejectUnauthorized: true,
+    minVersion: 'TLSv1.3',
+    handshakeTimeout: Math.min(idleTimeoutMs, MAX_HANDSHAKE_MS),
+  };
+}
+
+/** `::ffff:10.0.0.7` as `10.0.0.7`: the form the gateway sends and the throttle keys on. */
+function plainAddress(address: string | undefined): string | undefined {
+  return address?.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }
 
 /**
@@ -43,10 +64,12 @@ export class AuthTcpServer extends withCallTracking(ServerTCP) {
       maxBufferSize: connectionBufferLimit(options.maxFrameLength),
       incompleteMessageTimeout: options.incompleteMessageTimeoutMs,
       maxSendBufferSize: options.maxSendBufferBytes,
-      ...(options.tls && { tlsOptions: mutualTls(options.tls) }),
+      ...(options.tls && { tlsOptions: mutualTls(options.tls, options.idleTimeoutMs) }),
     } satisfies Required<TcpOptions>['options']);
     this.limits = options;
     this.server.maxConnections = options.maxConnections;
+    // A failed handshake (one that timed out included) leaves the socket open unless its listener closes it.
+    this.server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   }
 
   override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<void> {
@@ -79,6 +102,34 @@ export class AuthTcpServer extends withCallTracking(ServerTCP) {
       this.inFlight.finish();
       throw error;
     }
+  }
+
+  /**
+   * Each accepted connection (after the TLS handshake, with TLS): a caller whose certificate is not among the
+   * allowed ones is disconnected before a byte of it is read, and every connection gets the idle timeout.
+   */
+  override bindHandler(socket: Socket): void {
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    const allowed = this.limits.allowedClients;
+    if (allowed && socket instanceof TLSSocket) {
+      const names = certificateNames(socket.getPeerCertificate());
+      if (!names.some((name) => allowed.includes(name))) {
+        this.logger.warn(`Disconnected ${peer}: its certificate names none of AUTH_TLS_ALLOWED_CLIENTS`);
+        socket.destroy();
+        return;
+      }
+    }
+    socket.setTimeout(this.limits.idleTimeoutMs, () => {
+      this.logger.debug?.(`Closed an idle connection from ${peer}`);
+      socket.destroy();
+    });
+    super.bindHandler(socket);
+  }
+
+  /** The client IP a request is handled for: the one its caller claims if it is believed, else its address. */
+  protected override clientIpOf(context: unknown, claimed: string | undefined): string | undefined {
+    if (this.limits.trustsClaimedClientIp) return claimed;
+    return context instanceof TcpContext ? plainAddress(context.getSocketRef().netSocket.remoteAddress) : undefined;
   }
 
   /** Every reply of a request passes here; the last one (`isDisposed`) ends that request. */

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { JsonSocket, type JsonSocketOptions } from '@nestjs/microservices';
+import { escapeLogText } from '@nestjs-microservices/runtime';
 
 export class FrameTooLargeError extends Error {
   override readonly name = 'FrameTooLargeError';
@@ -22,6 +23,9 @@ export const READ_HEADROOM = 64 * 1024 + 64;
 /** No connection may make the server buffer more than this (characters). */
 export const MAX_CONNECTION_BUFFER = 1024 * 1024;
 export const MAX_FRAME_LENGTH = MAX_CONNECTION_BUFFER - READ_HEADROOM;
+
+/** How much of a framing error (which may quote the peer's data) is logged, in characters. */
+const MAX_QUOTED_REASON = 300;
 
 export function connectionBufferLimit(maxFrameLength: number): number {
   return maxFrameLength + READ_HEADROOM;
@@ -59,7 +63,8 @@ export class BoundedJsonSocket extends JsonSocket {
   }
 
   protected override handleDataError(error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Nest's framing errors quote what the peer sent (up to a whole frame): a short, escaped excerpt is enough.
+    const reason = escapeLogText(error instanceof Error ? error.message : String(error), MAX_QUOTED_REASON);
     this.onViolation(reason, `${this.netSocket.remoteAddress ?? '?'}:${this.netSocket.remotePort ?? '?'}`);
     super.handleDataError(error, { destroy: true });
   }

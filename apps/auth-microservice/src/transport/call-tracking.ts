@@ -25,13 +25,21 @@ export function withCallTracking<TBase extends ServerClass>(Base: TBase) {
       this.#tracker = tracker;
     }
 
+    /** The client IP a request of `context` is handled for, given the one its caller claims (`meta.clientIp`). */
+    protected clientIpOf(_context: unknown, claimed: string | undefined): string | undefined {
+      return claimed;
+    }
+
     override addHandler(
       pattern: unknown,
       callback: MessageHandler,
       isEventHandler = false,
       extras: Record<string, unknown> = {},
     ): void {
-      const tracked = isEventHandler || !this.#tracker ? callback : this.#tracker.wrap(String(pattern), callback);
+      const tracked =
+        isEventHandler || !this.#tracker
+          ? callback
+          : this.#tracker.wrap(String(pattern), callback, (context, claimed) => this.clientIpOf(context, claimed));
       super.addHandler(pattern, tracked, isEventHandler, extras);
     }
   };

@@ -120,3 +120,20 @@ describe('createLogger', () => {
     expect(logger.level).toBe('info');
   });
 });
+
+describe('lines a peer cannot forge', () => {
+  it('escapes and bounds the message, every field and an error', async () => {
+    const { lines, logger } = capture('log');
+    logger.warn({ pattern: 'p\n{"level":50}' }, 'from peer:\n{"level":50,"msg":"forged"}\u2028');
+    logger.error({ err: new Error('bad\r\nframe') }, 'failed');
+    logger.info('%s', 'x'.repeat(10_000));
+    await flush();
+    expect(lines[0]).toMatchObject({
+      msg: 'from peer:\\n{"level":50,"msg":"forged"}\\u2028',
+      pattern: 'p\\n{"level":50}',
+    });
+    expect(lines[1]?.['err']).toMatchObject({ message: 'bad\\r\\nframe' });
+    expect(String((lines[1]?.['err'] as { stack?: string }).stack)).not.toMatch(/[\r\n]/);
+    expect(String(lines[2]?.['msg']).length).toBeLessThan(5_000);
+  });
+});

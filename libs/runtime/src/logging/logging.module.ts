@@ -10,6 +10,7 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { LogLevel, ProcessConfig } from '../env-schema';
+import { escapeLogFields, escapeLogText } from './log-text';
 import { requestContext } from './request-context';
 
 export interface LoggingOptions {
@@ -61,7 +62,19 @@ export function pinoOptions(config: ProcessConfig, service: string): LoggerOptio
     serializers: {
       req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: (error: Error) => escapeLogFields(pino.stdSerializers.err(error) as unknown as Record<string, unknown>),
     },
+    // No line can be forged: every string reaching a line, message and fields alike, is escaped and bounded.
+    hooks: {
+      logMethod(args: unknown[], method: (...args: unknown[]) => void): void {
+        for (let index = 0; index < args.length; index++) {
+          const arg = args[index];
+          if (typeof arg === 'string') args[index] = escapeLogText(arg);
+        }
+        method.apply(this, args);
+      },
+    },
+    formatters: { log: (fields) => escapeLogFields(fields) },
     ...(config.nodeEnv === 'development' && {
       transport: {
         target: 'pino-pretty',
