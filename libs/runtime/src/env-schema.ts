@@ -43,6 +43,12 @@ export const duration = (fallback: string, min: string, max: string) => {
     });
 };
 
+/**
+ * ACCESS_TOKEN_TTL, the same setting on both apps: the auth service issues access tokens for this long, and every
+ * verifier (gateway and auth service) refuses a token claiming a longer lifetime.
+ */
+export const accessTokenTtl = () => duration('15m', '1s', '24h');
+
 /** Settings every process has. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

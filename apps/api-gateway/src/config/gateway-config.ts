@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  accessTokenTtl,
   authTransportEnvShape,
   baseEnvSchema,
   duration,
@@ -79,6 +80,8 @@ export const gatewayEnvSchema = baseEnvSchema
     TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
     TOKEN_CLOCK_TOLERANCE: duration(`${MAX_CLOCK_TOLERANCE_SECONDS}s`, '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
+    // The auth service's ACCESS_TOKEN_TTL (set it the same): a token claiming a longer lifetime is refused.
+    ACCESS_TOKEN_TTL: accessTokenTtl(),
     JWKS_REFRESH_INTERVAL: duration('60s', '1s', '1h'),
     // A token with an unknown `kid` makes the gateway ask for the keys again, at most once per this.
     JWKS_REFETCH_COOLDOWN: duration('5s', '100ms', '5m'),
@@ -123,7 +126,13 @@ export class GatewayConfig extends ProcessConfig {
   readonly redis?: { url: string; keyPrefix: string };
   readonly health: { timeoutMs: number };
   /** How access tokens are verified; `verifiedCacheSize` 0 means no cache. */
-  readonly tokens: { issuer: string; audience: string; clockToleranceSeconds: number; verifiedCacheSize: number };
+  readonly tokens: {
+    issuer: string;
+    audience: string;
+    clockToleranceSeconds: number;
+    accessTtlMs: number;
+    verifiedCacheSize: number;
+  };
   readonly jwks: { refreshIntervalMs: number; refetchCooldownMs: number };
   readonly revocationSync: { intervalMs: number; staleAfterMs: number };
 
@@ -160,6 +169,7 @@ export class GatewayConfig extends ProcessConfig {
       issuer: env.TOKEN_ISSUER,
       audience: env.TOKEN_AUDIENCE,
       clockToleranceSeconds: env.TOKEN_CLOCK_TOLERANCE / 1_000,
+      accessTtlMs: env.ACCESS_TOKEN_TTL,
       verifiedCacheSize: env.VERIFIED_TOKEN_CACHE_SIZE,
     };
     this.jwks = { refreshIntervalMs: env.JWKS_REFRESH_INTERVAL, refetchCooldownMs: env.JWKS_REFETCH_COOLDOWN };
