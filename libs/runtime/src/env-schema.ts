@@ -63,6 +63,13 @@ export const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()));
 
+/** Like `flag`, but `undefined` when unset: for a default that depends on other settings (e.g. NODE_ENV). */
+export const optionalFlag = () =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value.toLowerCase())));
+
 /** A comma-separated list; empty means none; unset means `fallback`. Each item must pass `item`. */
 export const list = (item: z.ZodString, fallback = '') =>
   z

@@ -11,6 +11,7 @@ import {
   type MutualTlsFiles,
   mutualTlsEnvShape,
   type NatsSettings,
+  optionalFlag,
   port,
   ProcessConfig,
   readMutualTls,
@@ -90,8 +91,17 @@ export const gatewayEnvSchema = baseEnvSchema
     REVOCATION_SYNC_STALE_AFTER: duration('5s', '1s', '10m'),
     // Verified tokens remembered so a repeat skips the signature check (LRU); 0 = off.
     VERIFIED_TOKEN_CACHE_SIZE: integer(10_000, 0, 1_000_000),
+    // Swagger UI and the OpenAPI document; unset = served, except with NODE_ENV=production.
+    DOCS_ENABLED: optionalFlag(),
+    // GET /metrics: on the public HTTP port, or with METRICS_PORT only on METRICS_HOST:METRICS_PORT.
+    METRICS_ENABLED: flag(true),
+    METRICS_HOST: host('127.0.0.1'),
+    METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   })
   .superRefine((env, context) => {
+    if (env.METRICS_PORT === env.PORT) {
+      context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
+    }
     if (env.REVOCATION_SYNC_STALE_AFTER <= env.REVOCATION_SYNC_INTERVAL) {
       context.addIssue({
         code: 'custom',
@@ -135,6 +145,10 @@ export class GatewayConfig extends ProcessConfig {
   };
   readonly jwks: { refreshIntervalMs: number; refetchCooldownMs: number };
   readonly revocationSync: { intervalMs: number; staleAfterMs: number };
+  /** Swagger UI at /api/docs and the document at /api/docs-json. */
+  readonly docs: { enabled: boolean };
+  /** `GET /metrics`: on the public port when `port` is undefined, else only at `host`:`port`. */
+  readonly metrics: { enabled: boolean; host: string; port?: number };
 
   constructor(env: GatewayEnv) {
     super(env);
@@ -177,5 +191,7 @@ export class GatewayConfig extends ProcessConfig {
       intervalMs: env.REVOCATION_SYNC_INTERVAL,
       staleAfterMs: env.REVOCATION_SYNC_STALE_AFTER,
     };
+    this.docs = { enabled: env.DOCS_ENABLED ?? env.NODE_ENV !== 'production' };
+    this.metrics = { enabled: env.METRICS_ENABLED, host: env.METRICS_HOST, port: env.METRICS_PORT };
   }
 }
