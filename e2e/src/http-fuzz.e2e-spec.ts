@@ -6,6 +6,7 @@
  * seed and the smallest failing input; `FUZZ_SEED` replays it, `FUZZ_RUNS` sets the total (≥ 2000).
  */
 import fc from 'fast-check';
+import { DEEP_NESTING, deepJson, NESTING_KINDS, objectWithField } from './support/deep-json';
 import type { HttpMethod, HttpResponse, RequestOptions } from './support/http';
 import { foreignKeyPair, resign, withAlgNone, withTamperedSignature } from './support/jwt';
 import { startSystem, type TestSystem } from './support/system';
@@ -70,6 +71,31 @@ const rawTexts = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
 
+/** Every field a body route reads, and one it does not. */
+const BODY_FIELDS = ['username', 'password', 'refreshToken', 'currentPassword', 'newPassword', 'extra'] as const;
+
+/**
+ * Objects, arrays or both nested beyond the 32 levels the entry points accept, up to 3,000 (a stack overflow in
+ * class-transformer once made these a 500), in any field, the other fields valid-looking or not.
+ */
+const deepBodies = fc
+  .tuple(
+    fc.constantFrom(...BODY_FIELDS),
+    fc.constantFrom(...NESTING_KINDS),
+    fc.integer({ min: 33, max: DEEP_NESTING }),
+    fc.constantFrom('1', '"x"', 'null', '{}', '[]'),
+    fc.boolean(),
+  )
+  .map(([field, kind, depth, leaf, withOthers]) =>
+    Buffer.from(
+      objectWithField(
+        field,
+        deepJson(depth, kind, leaf),
+        withOthers ? { username: 'deep_user', password: 'Deep-Nesting-9' } : {},
+      ),
+    ),
+  );
+
 /** Bytes that are not valid UTF-8 inside an otherwise JSON-looking body. */
 const invalidUtf8 = fc
   .uint8Array({ minLength: 1, maxLength: 16 })
@@ -88,6 +114,7 @@ const bodies = fc.oneof(
   anyJsonish.map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
   rawTexts.map((text) => Buffer.from(text)),
   invalidUtf8,
+  deepBodies,
 );
 
 const headers = fc.record(
@@ -238,6 +265,25 @@ describe('HTTP fuzzing of the gateway', () => {
     );
     // Only the sign-ups the gateway acknowledged with 201 may have left a trace.
     expect(await countUsers(sys().database)).toBe(usersBefore + accepted);
+  });
+
+  describe(`a body nested ${DEEP_NESTING} levels deep → 400 VALIDATION_FAILED or BAD_REQUEST, never a 5xx`, () => {
+    it.each(ROUTES.flatMap((route) => NESTING_KINDS.map((kind) => [route, kind] as const)))(
+      '%s, %s nesting in each field',
+      async (route, kind) => {
+        for (const field of BODY_FIELDS) {
+          const body = objectWithField(field, deepJson(DEEP_NESTING, kind), { username: 'deep_user' });
+          const response = await sys().http.request('POST', route, {
+            rawBody: body,
+            headers: await authorization('valid', ''),
+          });
+          check(response, route);
+          afterValid('valid', 'POST', route, response);
+          expect({ field, status: response.status }).toEqual({ field, status: 400 });
+          expect(['VALIDATION_FAILED', 'BAD_REQUEST']).toContain((response.body as { code: string }).code);
+        }
+      },
+    );
   });
 
   it('answers generated headers with 2xx or a standard 4xx, never a 5xx', async () => {

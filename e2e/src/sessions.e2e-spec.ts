@@ -50,6 +50,8 @@ const MAX_SESSIONS = 3;
 const REVOCATION_DEADLINE_MS = 2_000;
 const OTHER_AUDIENCE = 'urn:e2e:some-other-api';
 const OTHER_ISSUER = 'urn:e2e:some-other-auth';
+/** The defaults of ACCESS_TOKEN_TTL (15 min) and TOKEN_CLOCK_TOLERANCE (30 s): the longest lifetime a token may claim. */
+const MAX_LIFETIME_SECONDS = 15 * 60 + 30;
 /** Apps log at debug here, so the "no token in any log line" check covers as many lines as possible. */
 const CHATTY = { LOG_LEVEL: 'debug' };
 
@@ -82,6 +84,7 @@ describe('token sessions', () => {
   const extraGateways: AppProcess[] = [];
   let otherAudience: HttpClient | undefined;
   let otherIssuer: HttpClient | undefined;
+  let longerTtl: HttpClient | undefined;
 
   const sys = (): TestSystem => {
     if (!system) throw new Error('system did not start (see beforeAll)');
@@ -93,7 +96,9 @@ describe('token sessions', () => {
   };
   const http = (): HttpClient => sys().http;
   const clients = (): HttpClient[] =>
-    [system?.http, reuseSystem?.http, otherAudience, otherIssuer].filter((c): c is HttpClient => c !== undefined);
+    [system?.http, reuseSystem?.http, otherAudience, otherIssuer, longerTtl].filter(
+      (c): c is HttpClient => c !== undefined,
+    );
 
   const me = (tokens: { accessToken: string }, client = http()) => client.me(tokens.accessToken);
   /** GET /auth/sessions as `who` (a login result or a token set). */
@@ -139,9 +144,11 @@ describe('token sessions', () => {
       await gateway.start();
       return new HttpClient(`http://${LOCALHOST}:${port}`);
     };
-    [otherAudience, otherIssuer] = await Promise.all([
+    [otherAudience, otherIssuer, longerTtl] = await Promise.all([
       extra('gateway-other-aud', { ...CHATTY, TOKEN_AUDIENCE: OTHER_AUDIENCE }),
       extra('gateway-other-iss', { ...CHATTY, TOKEN_ISSUER: OTHER_ISSUER }),
+      // Configured apart from the auth service (1 h against its 15 min), to show the auth service checks on its own.
+      extra('gateway-longer-ttl', { ...CHATTY, ACCESS_TOKEN_TTL: '1h' }),
     ]);
   });
 
@@ -394,9 +401,40 @@ describe('token sessions', () => {
           expectUnauthorized(await http().me(signReal({ ...changes, payload })), code);
         });
 
+        const DAY = 86_400;
+        it.each<[string, (t: number) => JsonObject, string[]]>([
+          ['no iat', () => ({}), ['iat']],
+          ['no iat, and exp a year ahead', (t) => ({ exp: t + 365 * DAY }), ['iat']],
+          [
+            'exp - iat = ACCESS_TOKEN_TTL + tolerance + 1 s',
+            (t) => ({ iat: t, exp: t + MAX_LIFETIME_SECONDS + 1 }),
+            [],
+          ],
+          ['exp - iat = a year, from now', (t) => ({ iat: t, exp: t + 365 * DAY }), []],
+          ['exp - iat = a year, iat a year ago, exp in a minute', (t) => ({ iat: t - 365 * DAY, exp: t + 60 }), []],
+        ])('a lifetime beyond the policy: %s → 401 INVALID_TOKEN', async (_label, claims, drop) => {
+          expectUnauthorized(await http().me(signReal({ payload: claims(now()), drop })), 'INVALID_TOKEN');
+        });
+
         it('exp 5 s ago is still inside the default 30 s clock tolerance → 200', async () => {
           const token = signReal({ payload: { iat: now() - 900, exp: now() - 5 } });
           expect((await http().me(token)).status).toBe(200);
+        });
+
+        it('exp - iat = exactly ACCESS_TOKEN_TTL + tolerance → 200', async () => {
+          const iat = now() - 10;
+          expect((await http().me(signReal({ payload: { iat, exp: iat + MAX_LIFETIME_SECONDS } }))).status).toBe(200);
+        });
+
+        it('the auth service checks the lifetime too: a 30 min token passes a gateway set to 1 h, not the auth service', async () => {
+          if (!longerTtl) throw new Error('the gateway with ACCESS_TOKEN_TTL=1h did not start');
+          const iat = now() - 10;
+          const token = signReal({ payload: { iat, exp: iat + 30 * 60 } });
+          expect((await longerTtl.me(token)).status).toBe(200);
+          expectUnauthorized(await longerTtl.authed('GET', ROUTES.sessions, token), 'INVALID_TOKEN');
+          expectUnauthorized(await http().me(token), 'INVALID_TOKEN');
+          // A genuine token is fine on both.
+          expect((await longerTtl.authed('GET', ROUTES.sessions, aliceLogin().tokens.accessToken)).status).toBe(200);
         });
       });
 

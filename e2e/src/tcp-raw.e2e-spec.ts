@@ -7,6 +7,7 @@ import { connect as netConnect } from 'node:net';
 import { expectLoggedIn, expectSignedUp } from './support/contract';
 import { encodeFrame, type NestTcpErrorBody, type NestTcpReply, RawTcpClient, rpcData } from './support/nest-tcp';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { DEEP_NESTING, deepJson, NESTING_KINDS, objectWithField } from './support/deep-json';
 import { getFreePort } from './support/ports';
 import type { AppProcess } from './support/processes';
 import { createAuthProcess, LOCALHOST, startSystem, type TestSystem } from './support/system';
@@ -322,6 +323,45 @@ describe('raw NestJS-TCP clients against the auth service', () => {
       expectTypedError(reply, 400, 'VALIDATION_FAILED');
       // A refused request is not a reason to drop the connection.
       expect(expectLoginReply(await client.request('auth.login', validLogin))['username']).toBe(KNOWN_USER);
+    });
+
+    it('…and afterwards the service is healthy', async () => {
+      await expectServiceHealthy();
+    });
+  });
+
+  describe(`nesting ${DEEP_NESTING} levels deep, in meta or in the payload → err {status: 400, code: VALIDATION_FAILED}`, () => {
+    /** A request frame whose `meta` and `payload` are given as JSON texts (deep nesting cannot go through JSON.stringify safely). */
+    const rawRequest = (pattern: string, metaJson: string, payloadJson: string, id: string): string => {
+      const json = `{"pattern":${JSON.stringify(pattern)},"data":{"meta":${metaJson},"payload":${payloadJson}},"id":${JSON.stringify(id)}}`;
+      return `${json.length}#${json}`;
+    };
+    const metaJson = (id: string) => JSON.stringify({ requestId: `e2e-${id}` });
+    const cases = ['auth.signup', 'auth.login', 'auth.refresh'].flatMap((pattern) =>
+      NESTING_KINDS.flatMap((kind) =>
+        ['meta.clientIp', 'meta.extra', 'meta', 'payload.username', 'payload.password', 'payload.extra'].map(
+          (where) => [pattern, kind, where] as const,
+        ),
+      ),
+    );
+    it.each(cases)('%s, %s nesting in %s', async (pattern, kind, where) => {
+      const id = `deep-${pattern}-${kind}-${where}`;
+      const deep = deepJson(DEEP_NESTING, kind);
+      const [part, field] = where.split('.');
+      const meta =
+        part !== 'meta'
+          ? metaJson(id)
+          : field === undefined
+            ? deep
+            : objectWithField(field, deep, { requestId: `e2e-${id}` });
+      const payload =
+        part === 'payload' && field !== undefined
+          ? objectWithField(field, deep, validLogin)
+          : JSON.stringify(validLogin);
+      const client = await connect();
+      void client.write(rawRequest(pattern, meta, payload, id));
+      expectTypedError(await client.waitForReply(id, 5_000), 400, 'VALIDATION_FAILED');
+      expect(client.closed).toBe(false);
     });
 
     it('…and afterwards the service is healthy', async () => {

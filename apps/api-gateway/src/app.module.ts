@@ -22,7 +22,7 @@ export class AppModule {
         RateLimitModule,
         AuthModule,
         HealthModule,
-        MetricsModule,
+        MetricsModule.register(config),
       ],
       providers: [
         provideContractValidation(

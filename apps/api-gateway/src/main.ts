@@ -17,14 +17,19 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   configureHttpServer(app, config);
   enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
-  setupDocs(app);
+  if (config.docs.enabled) setupDocs(app);
   await app.listen(config.http.port, config.http.host);
   const base = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`;
+  const { metrics } = config;
   logger.log(
     banner('API gateway ready', {
       api: `${base}/api`,
-      docs: `${base}/api/docs`,
-      metrics: `${base}/metrics`,
+      docs: config.docs.enabled ? `${base}/api/docs` : 'off (DOCS_ENABLED)',
+      metrics: !metrics.enabled
+        ? 'off (METRICS_ENABLED)'
+        : metrics.port === undefined
+          ? `${base}/metrics`
+          : `http://${metrics.host}:${metrics.port}/metrics`,
       'auth service': `tcp://${config.auth.host}:${config.auth.port} (NestJS TCP transport${config.auth.tls ? ', mutual TLS' : ''})`,
     }),
     'Bootstrap',

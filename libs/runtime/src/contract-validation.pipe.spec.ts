@@ -1,6 +1,14 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { type FieldError, LoginDto, SignupDto } from '@nestjs-microservices/shared';
 import { ContractValidationPipe } from './contract-validation.pipe';
+import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP_MESSAGE } from './nesting-depth';
+
+/** `depth` levels of `{a: …}` (or `[…]`) built without recursion, around 1. */
+function nested(depth: number, kind: 'object' | 'array'): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level++) value = kind === 'object' ? { a: value } : [value];
+  return value;
+}
 
 class ContractError extends Error {
   constructor(readonly details: FieldError[]) {
@@ -73,5 +81,25 @@ describe('ContractValidationPipe', () => {
     ['null without a metatype', null, undefined],
   ])('passes %s through when the metatype is not a DTO', async (_label, value, metatype) => {
     await expect(pipe.transform(value, { type: 'custom', metatype })).resolves.toEqual(value);
+  });
+
+  it.each(['object', 'array'] as const)(
+    'refuses a field nesting %ss 5,000 levels deep before class-transformer (no stack overflow), naming the field',
+    async (kind) => {
+      const error = await rejection(
+        pipe.transform({ username: 'alice', password: nested(5_000, kind) }, body(LoginDto)),
+      );
+
+      expect(error.details).toEqual([{ field: 'password', messages: [NESTING_TOO_DEEP_MESSAGE] }]);
+    },
+  );
+
+  it('still validates (not refuses for depth) a body at exactly the nesting limit', async () => {
+    const error = await rejection(
+      pipe.transform({ username: 'alice', password: nested(MAX_NESTING_DEPTH - 1, 'array') }, body(LoginDto)),
+    );
+
+    expect(error.details.map((detail) => detail.field)).toEqual(['password']);
+    expect(error.details[0]?.messages).not.toContain(NESTING_TOO_DEEP_MESSAGE);
   });
 });

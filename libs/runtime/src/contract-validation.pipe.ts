@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, type Provider, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { type FieldError, toFieldErrors, VALIDATION_OPTIONS } from '@nestjs-microservices/shared';
+import { findExcessiveNesting, NESTING_TOO_DEEP_MESSAGE } from './nesting-depth';
 
 /**
  * Validates a payload against its contract DTO, the same way at both entry points (the gateway's
@@ -16,15 +17,15 @@ export class ContractValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (!this.toValidate(metadata)) return super.transform(value, metadata);
+    const field = metadata.data ?? (metadata.type === 'body' ? 'body' : metadata.type);
     // ValidationPipe throws a TypeError (→ 500) on `null`, and validates an array element-wise.
-    if (this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw this.toError([
-        {
-          field: metadata.data ?? (metadata.type === 'body' ? 'body' : metadata.type),
-          messages: ['must be a JSON object'],
-        },
-      ]);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw this.toError([{ field, messages: ['must be a JSON object'] }]);
     }
+    // class-transformer recurses once per level: thousands of levels overflow the stack (→ 500, or no TCP reply).
+    const tooDeep = findExcessiveNesting(value);
+    if (tooDeep !== undefined) throw this.toError([{ field: tooDeep || field, messages: [NESTING_TOO_DEEP_MESSAGE] }]);
     return super.transform(value, metadata);
   }
 }

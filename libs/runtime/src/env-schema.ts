@@ -43,6 +43,12 @@ export const duration = (fallback: string, min: string, max: string) => {
     });
 };
 
+/**
+ * ACCESS_TOKEN_TTL, the same setting on both apps: the auth service issues access tokens for this long, and every
+ * verifier (gateway and auth service) refuses a token claiming a longer lifetime.
+ */
+export const accessTokenTtl = () => duration('15m', '1s', '24h');
+
 /** Settings every process has. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -56,6 +62,13 @@ export const flag = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
     .default(fallback ? 'true' : 'false')
     .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()));
+
+/** Like `flag`, but `undefined` when unset: for a default that depends on other settings (e.g. NODE_ENV). */
+export const optionalFlag = () =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value.toLowerCase())));
 
 /** A comma-separated list; empty means none; unset means `fallback`. Each item must pass `item`. */
 export const list = (item: z.ZodString, fallback = '') =>

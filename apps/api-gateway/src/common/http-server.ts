@@ -1,6 +1,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ERROR_CODES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
+import { findExcessiveNesting, NESTING_TOO_DEEP_MESSAGE } from '@nestjs-microservices/runtime';
+import { ERROR_CODES, ERROR_MESSAGES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
@@ -49,6 +50,19 @@ export function configureHttpServer(app: NestFastifyApplication, config: Gateway
   });
   // A JSON API: a body of any other type is refused with 415 instead of reaching validation as a string.
   fastify.removeContentTypeParser('text/plain');
+  // Nesting is bounded right after parsing, on every route (even one that ignores its body), before anything recurses.
+  fastify.addHook('preValidation', (request, reply, done) => {
+    const tooDeep = findExcessiveNesting(request.body);
+    if (tooDeep === undefined) {
+      done();
+      return;
+    }
+    const error = new ApiError(ERROR_CODES.VALIDATION_FAILED, ERROR_MESSAGES.VALIDATION_FAILED, [
+      { field: tooDeep || 'body', messages: [NESTING_TOO_DEEP_MESSAGE] },
+    ]);
+    // Replying without calling done() ends the hook chain: no guard, pipe or handler sees the body.
+    void reply.code(400).send(error.toBody());
+  });
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

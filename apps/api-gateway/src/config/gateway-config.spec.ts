@@ -34,10 +34,13 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
         issuer: DEFAULT_TOKEN_ISSUER,
         audience: DEFAULT_TOKEN_AUDIENCE,
         clockToleranceSeconds: 30,
+        accessTtlMs: 900_000,
         verifiedCacheSize: 10_000,
       },
       jwks: { refreshIntervalMs: 60_000, refetchCooldownMs: 5_000 },
       revocationSync: { intervalMs: 1_000, staleAfterMs: 5_000 },
+      docs: { enabled: true },
+      metrics: { enabled: true, host: '127.0.0.1' },
     });
   });
 
@@ -57,6 +60,10 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16,::1',
       CORS_ORIGINS: 'https://app.example,http://localhost:5173',
       RATE_LIMIT_ENABLED: 'false',
+      DOCS_ENABLED: 'false',
+      METRICS_ENABLED: 'no',
+      METRICS_HOST: '10.0.0.5',
+      METRICS_PORT: '9100',
       RATE_LIMIT_SIGNUP_LIMIT: '2',
       RATE_LIMIT_SIGNUP_TTL_MS: '5000',
       RATE_LIMIT_LOGIN_LIMIT: '4',
@@ -68,6 +75,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       TOKEN_ISSUER: ' https://auth.example ',
       TOKEN_AUDIENCE: 'https://api.example',
       TOKEN_CLOCK_TOLERANCE: '1500ms',
+      ACCESS_TOKEN_TTL: '5m',
       JWKS_REFRESH_INTERVAL: '5m',
       JWKS_REFETCH_COOLDOWN: '10s',
       REVOCATION_SYNC_INTERVAL: '500ms',
@@ -111,10 +119,13 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
         issuer: 'https://auth.example',
         audience: 'https://api.example',
         clockToleranceSeconds: 1.5,
+        accessTtlMs: 300_000,
         verifiedCacheSize: 0,
       },
       jwks: { refreshIntervalMs: 300_000, refetchCooldownMs: 10_000 },
       revocationSync: { intervalMs: 500, staleAfterMs: 60_000 },
+      docs: { enabled: false },
+      metrics: { enabled: false, host: '10.0.0.5', port: 9100 },
     });
   });
 
@@ -147,6 +158,8 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     ['TOKEN_AUDIENCE', ''],
     ['TOKEN_CLOCK_TOLERANCE', '31s'],
     ['TOKEN_CLOCK_TOLERANCE', '30'],
+    ['ACCESS_TOKEN_TTL', '15'],
+    ['ACCESS_TOKEN_TTL', '2d'],
     ['JWKS_REFRESH_INTERVAL', '500ms'],
     ['JWKS_REFETCH_COOLDOWN', 'soon'],
     ['REVOCATION_SYNC_INTERVAL', '2m'],
@@ -157,6 +170,10 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     ['NATS_URL', ' , '],
     ['NATS_SUBJECT_PREFIX', 'a.b'],
     ['REDIS_URL', 'cache:6379'],
+    ['DOCS_ENABLED', 'maybe'],
+    ['METRICS_ENABLED', ''],
+    ['METRICS_PORT', '0'],
+    ['METRICS_PORT', '3000'],
   ])('rejects %s=%p, naming the variable', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(ConfigError);
     expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}: `));
@@ -167,5 +184,13 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
     expect(() => load({ REVOCATION_SYNC_INTERVAL: '10s', REVOCATION_SYNC_STALE_AFTER: '10s' })).toThrow(
       'REVOCATION_SYNC_STALE_AFTER: must be longer than REVOCATION_SYNC_INTERVAL',
     );
+  });
+
+  it('serves docs by default except with NODE_ENV=production, where DOCS_ENABLED=true turns them on', () => {
+    expect(load({ NODE_ENV: 'test' }).docs.enabled).toBe(true);
+    expect(load({ NODE_ENV: 'production' }).docs.enabled).toBe(false);
+    expect(load({ NODE_ENV: 'production', DOCS_ENABLED: 'true' }).docs.enabled).toBe(true);
+    expect(load({ NODE_ENV: 'development', DOCS_ENABLED: 'false' }).docs.enabled).toBe(false);
+    expect(load({ NODE_ENV: 'production' }).metrics).toEqual({ enabled: true, host: '127.0.0.1' });
   });
 });

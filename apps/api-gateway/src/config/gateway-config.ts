@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  accessTokenTtl,
   authTransportEnvShape,
   baseEnvSchema,
   duration,
@@ -10,6 +11,7 @@ import {
   type MutualTlsFiles,
   mutualTlsEnvShape,
   type NatsSettings,
+  optionalFlag,
   port,
   ProcessConfig,
   readMutualTls,
@@ -79,6 +81,8 @@ export const gatewayEnvSchema = baseEnvSchema
     TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
     TOKEN_CLOCK_TOLERANCE: duration(`${MAX_CLOCK_TOLERANCE_SECONDS}s`, '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
+    // The auth service's ACCESS_TOKEN_TTL (set it the same): a token claiming a longer lifetime is refused.
+    ACCESS_TOKEN_TTL: accessTokenTtl(),
     JWKS_REFRESH_INTERVAL: duration('60s', '1s', '1h'),
     // A token with an unknown `kid` makes the gateway ask for the keys again, at most once per this.
     JWKS_REFETCH_COOLDOWN: duration('5s', '100ms', '5m'),
@@ -87,8 +91,17 @@ export const gatewayEnvSchema = baseEnvSchema
     REVOCATION_SYNC_STALE_AFTER: duration('5s', '1s', '10m'),
     // Verified tokens remembered so a repeat skips the signature check (LRU); 0 = off.
     VERIFIED_TOKEN_CACHE_SIZE: integer(10_000, 0, 1_000_000),
+    // Swagger UI and the OpenAPI document; unset = served, except with NODE_ENV=production.
+    DOCS_ENABLED: optionalFlag(),
+    // GET /metrics: on the public HTTP port, or with METRICS_PORT only on METRICS_HOST:METRICS_PORT.
+    METRICS_ENABLED: flag(true),
+    METRICS_HOST: host('127.0.0.1'),
+    METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   })
   .superRefine((env, context) => {
+    if (env.METRICS_PORT === env.PORT) {
+      context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
+    }
     if (env.REVOCATION_SYNC_STALE_AFTER <= env.REVOCATION_SYNC_INTERVAL) {
       context.addIssue({
         code: 'custom',
@@ -123,9 +136,19 @@ export class GatewayConfig extends ProcessConfig {
   readonly redis?: { url: string; keyPrefix: string };
   readonly health: { timeoutMs: number };
   /** How access tokens are verified; `verifiedCacheSize` 0 means no cache. */
-  readonly tokens: { issuer: string; audience: string; clockToleranceSeconds: number; verifiedCacheSize: number };
+  readonly tokens: {
+    issuer: string;
+    audience: string;
+    clockToleranceSeconds: number;
+    accessTtlMs: number;
+    verifiedCacheSize: number;
+  };
   readonly jwks: { refreshIntervalMs: number; refetchCooldownMs: number };
   readonly revocationSync: { intervalMs: number; staleAfterMs: number };
+  /** Swagger UI at /api/docs and the document at /api/docs-json. */
+  readonly docs: { enabled: boolean };
+  /** `GET /metrics`: on the public port when `port` is undefined, else only at `host`:`port`. */
+  readonly metrics: { enabled: boolean; host: string; port?: number };
 
   constructor(env: GatewayEnv) {
     super(env);
@@ -160,6 +183,7 @@ export class GatewayConfig extends ProcessConfig {
       issuer: env.TOKEN_ISSUER,
       audience: env.TOKEN_AUDIENCE,
       clockToleranceSeconds: env.TOKEN_CLOCK_TOLERANCE / 1_000,
+      accessTtlMs: env.ACCESS_TOKEN_TTL,
       verifiedCacheSize: env.VERIFIED_TOKEN_CACHE_SIZE,
     };
     this.jwks = { refreshIntervalMs: env.JWKS_REFRESH_INTERVAL, refetchCooldownMs: env.JWKS_REFETCH_COOLDOWN };
@@ -167,5 +191,7 @@ export class GatewayConfig extends ProcessConfig {
       intervalMs: env.REVOCATION_SYNC_INTERVAL,
       staleAfterMs: env.REVOCATION_SYNC_STALE_AFTER,
     };
+    this.docs = { enabled: env.DOCS_ENABLED ?? env.NODE_ENV !== 'production' };
+    this.metrics = { enabled: env.METRICS_ENABLED, host: env.METRICS_HOST, port: env.METRICS_PORT };
   }
 }

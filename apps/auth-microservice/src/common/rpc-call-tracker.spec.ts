@@ -9,6 +9,13 @@ import { RpcCallTracker } from './rpc-call-tracker';
 
 const META = { requestId: 'spec-request-1', clientIp: '127.0.0.1' };
 
+/** 5,000 levels of `{a: [ … ]}` around 1, built without recursion. */
+function deeplyNested(): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < 5_000; level++) value = level % 2 ? { a: value } : [value];
+  return value;
+}
+
 describe('RpcCallTracker', () => {
   let registry: Registry;
   let tracker: RpcCallTracker;
@@ -73,6 +80,12 @@ describe('RpcCallTracker', () => {
   it.each([
     ['missing', { payload: {} }, 'meta'],
     ['with a malformed request id', { meta: { requestId: 'bad id\n' }, payload: {} }, 'meta.requestId'],
+    [
+      'nested 5,000 levels deep in a field',
+      { meta: { ...META, clientIp: deeplyNested() }, payload: {} },
+      'meta.clientIp',
+    ],
+    ['itself nested 5,000 levels deep', { meta: deeplyNested(), payload: {} }, 'meta.a'],
   ])(
     'refuses a call whose meta is %s with VALIDATION_FAILED, without running the handler',
     async (_label, data, field) => {

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
-import { requestContext, ROOT_LOGGER } from '@nestjs-microservices/runtime';
+import {
+  findExcessiveNesting,
+  NESTING_TOO_DEEP_MESSAGE,
+  requestContext,
+  ROOT_LOGGER,
+} from '@nestjs-microservices/runtime';
 import {
   ERROR_CODES,
   ERROR_MESSAGES,
@@ -96,6 +101,13 @@ function readMeta(data: unknown): RequestMeta | RpcErrorBody {
   const raw = isObject(data) ? data[RPC_META] : undefined;
   if (!isObject(raw)) {
     return invalidMeta([{ field: RPC_META, messages: ['must be an object'] }]);
+  }
+  // Before class-transformer, whose recursion a few thousand levels overflow (the call then got no reply at all).
+  const tooDeep = findExcessiveNesting(raw);
+  if (tooDeep !== undefined) {
+    return invalidMeta([
+      { field: tooDeep ? `${RPC_META}.${tooDeep}` : RPC_META, messages: [NESTING_TOO_DEEP_MESSAGE] },
+    ]);
   }
   const meta = plainToInstance(RequestMeta, raw);
   const errors = validateSync(meta, VALIDATION_OPTIONS);

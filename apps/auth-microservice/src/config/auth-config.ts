@@ -1,4 +1,5 @@
 import {
+  accessTokenTtl,
   authTransportEnvShape,
   baseEnvSchema,
   duration,
@@ -75,7 +76,7 @@ export const authEnvSchema = baseEnvSchema
     TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
     TOKEN_CLOCK_TOLERANCE: duration('30s', '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
-    ACCESS_TOKEN_TTL: duration('15m', '1s', '24h'),
+    ACCESS_TOKEN_TTL: accessTokenTtl(),
     REFRESH_TOKEN_IDLE_TTL: duration('14d', '1s', '365d'),
     REFRESH_TOKEN_ABSOLUTE_TTL: duration('30d', '1s', '365d'),
     // A used refresh token presented again within this window (two tabs refreshing at once) still works.

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
@@ -50,7 +50,7 @@ export function openDatabase(settings: DatabaseSettings): DatabaseConnection {
 function openSqlite(location: string, observer?: DurabilityObserver): Omit<DatabaseConnection, 'description'> {
   const inMemory = location === ':memory:';
   const file = inMemory ? location : resolve(location);
-  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  if (!inMemory) createPrivately(file);
   const SQLite = loadSqliteDriver();
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer. NORMAL: a commit does not fsync on the event loop; the dialect fsyncs
@@ -91,4 +91,19 @@ function openPostgres(settings: DatabaseSettings): Omit<DatabaseConnection, 'des
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
   };
+}
+
+/**
+ * The database holds password hashes, refresh-token hashes and (without SIGNING_KEY_ENCRYPTION_SECRET) the private
+ * signing keys: the directories created for it are 0700 and the file 0600, whatever the umask. SQLite creates its
+ * -wal, -shm and -journal files with the database file's mode, so creating that one first covers them all. An
+ * existing directory or file keeps the mode it has.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

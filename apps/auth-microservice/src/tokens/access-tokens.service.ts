@@ -29,11 +29,12 @@ export class AccessTokens {
     private readonly keys: SigningKeysService,
     private readonly config: AuthConfig,
   ) {
-    const { issuer, audience, clockToleranceSeconds } = config.tokens;
+    const { issuer, audience, clockToleranceSeconds, accessTtlMs } = config.tokens;
     this.verify = createAccessTokenVerifier({
       issuer,
       audience,
       clockToleranceSeconds,
+      accessTtlMs,
       resolveKey: (kid) => keys.publicKey(kid),
       cacheSize: 1_000,
     });

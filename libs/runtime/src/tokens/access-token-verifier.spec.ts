@@ -36,6 +36,7 @@ function verifier(resolveKey = (kid: string) => Promise.resolve(kid === KID ? pe
     issuer: ISSUER,
     audience: AUDIENCE,
     clockToleranceSeconds: 30,
+    accessTtlMs: 900_000,
     resolveKey,
     cacheSize: 0,
   });
@@ -73,6 +74,10 @@ describe('createAccessTokenVerifier', () => {
     ['an iat in the future beyond the tolerance', () => token({ claims: { iat: now() + 120 } })],
     ['an nbf in the future beyond the tolerance', () => token({ claims: { nbf: now() + 120 } })],
     ['garbage', () => 'not.a.jwt'],
+    ['no iat', () => token({ claims: { iat: undefined } })],
+    ['a fractional iat', () => token({ claims: { iat: now() + 0.5 } })],
+    ['a lifetime of ACCESS_TOKEN_TTL plus the tolerance plus 1 s', () => token({ claims: { exp: now() + 931 } })],
+    ['a lifetime of a year, iat a year ago', () => token({ claims: { iat: now() - 31_536_000, exp: now() + 60 } })],
   ])('refuses %s with INVALID_TOKEN', async (_label, make) => {
     await expect(failure(verifier()(make()))).resolves.toMatchObject({ code: 'INVALID_TOKEN' });
   });
@@ -90,6 +95,14 @@ describe('createAccessTokenVerifier', () => {
     await expect(verifier()(token({ claims: { exp: now() - 20 } }))).resolves.toMatchObject({ sub: 'user-1' });
   });
 
+  it('accepts a lifetime of exactly ACCESS_TOKEN_TTL plus the tolerance, and says why a longer one is refused', async () => {
+    await expect(verifier()(token({ claims: { exp: now() + 930 } }))).resolves.toMatchObject({ sub: 'user-1' });
+    await expect(failure(verifier()(token({ claims: { exp: now() + 931 } })))).resolves.toEqual({
+      code: 'INVALID_TOKEN',
+      reason: expect.stringMatching(/ACCESS_TOKEN_TTL/),
+    });
+  });
+
   it('lets SigningKeysUnavailableError through, so the caller can answer 503 instead of 401', async () => {
     const verify = verifier(() => Promise.reject(new SigningKeysUnavailableError('down')));
     await expect(verify(token())).rejects.toBeInstanceOf(SigningKeysUnavailableError);
@@ -101,6 +114,7 @@ describe('createAccessTokenVerifier', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 0,
+      accessTtlMs: 900_000,
       resolveKey,
       cacheSize: 10,
     });
@@ -116,6 +130,7 @@ describe('createAccessTokenVerifier', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 5,
+      accessTtlMs: 900_000,
       resolveKey: () => Promise.resolve(pem(ours.publicKey)),
       cacheSize: 10,
     });
@@ -139,6 +154,7 @@ describe('createAccessTokenVerifier', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 0,
+      accessTtlMs: 900_000,
       resolveKey: () => Promise.resolve(pem(ours.publicKey)),
       cacheSize: 10,
     });
@@ -153,6 +169,7 @@ describe('createAccessTokenVerifier', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 30,
+      accessTtlMs: 900_000,
       resolveKey: () => Promise.resolve(known ? pem(ours.publicKey) : undefined),
       cacheSize: 10,
     });

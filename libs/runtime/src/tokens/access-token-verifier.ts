@@ -26,6 +26,11 @@ export interface AccessTokenVerifierOptions {
   issuer: string;
   audience: string;
   clockToleranceSeconds: number;
+  /**
+   * ACCESS_TOKEN_TTL: the longest lifetime the auth service gives a token. A token claiming a longer one (`exp - iat`
+   * beyond it plus the tolerance) was not made under this policy, e.g. signed with a leaked key, and is refused.
+   */
+  accessTtlMs: number;
   /** The public key (PEM, SPKI) with this `kid`, or `undefined` when there is none. */
   resolveKey: (kid: string) => Promise<string | undefined>;
   /**
@@ -40,10 +45,12 @@ export type VerifyAccessToken = (token: string) => Promise<AccessTokenClaims>;
 /**
  * The one definition of a valid access token, used by the gateway (keys from `auth.jwks`) and by the auth service
  * (its own keys): EdDSA only (so never `alg: none` nor an HMAC made with a public key), `typ: at+jwt`, the expected
- * issuer and audience, every claim present and typed, not expired and not issued in the future beyond the tolerance.
+ * issuer and audience, every claim present and typed (`iat` included), not expired, not issued in the future beyond the
+ * tolerance, and no longer-lived than ACCESS_TOKEN_TTL allows.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): VerifyAccessToken {
   const toleranceMs = options.clockToleranceSeconds * 1_000;
+  const maxLifetimeSeconds = Math.floor(options.accessTtlMs / 1_000) + options.clockToleranceSeconds;
   const verify = createVerifier({
     algorithms: [ACCESS_TOKEN_ALGORITHM],
     checkTyp: ACCESS_TOKEN_TYPE,
@@ -81,6 +88,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const claims = checkClaims(payload);
     if (claims.iat * 1_000 > Date.now() + toleranceMs) {
       throw new AccessTokenError('INVALID_TOKEN', 'issued in the future');
+    }
+    if (claims.exp - claims.iat > maxLifetimeSeconds) {
+      throw new AccessTokenError('INVALID_TOKEN', 'lifetime (exp - iat) longer than ACCESS_TOKEN_TTL');
     }
     recent?.set(token, claims);
     return claims;
