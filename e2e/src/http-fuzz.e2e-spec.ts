@@ -163,6 +163,10 @@ const paths = fc.oneof(
   fc.webPath().map((path) => `/api/auth${path}`),
   fc.string({ maxLength: 40 }).map((segment) => `/api/${encodeURIComponent(segment)}`),
   fc.constantFrom('/api/%zz', '/api/auth/login/..%2fsignup', '/api//auth//login', '/api/auth/signup?__proto__[x]=1'),
+  // Bracketed query keys nest in some query parsers (qs): here they must stay flat strings, whatever the depth.
+  fc
+    .constantFrom(...GET_ROUTES, ...ROUTES)
+    .chain((route) => fc.integer({ min: 33, max: 1_000 }).map((depth) => `${route}?a${'[a]'.repeat(depth)}=1`)),
 );
 
 const methods = fc.constantFrom<HttpMethod>('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');

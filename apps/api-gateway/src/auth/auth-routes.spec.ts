@@ -135,6 +135,32 @@ describe('routes and access tokens (whole gateway, AuthClient faked)', () => {
     });
   });
 
+  it.each([
+    ['/api/auth/login', undefined],
+    ['/api/auth/logout', 'valid token'],
+  ])(
+    'POST %s with a body nested 3,000 levels deep → 400 VALIDATION_FAILED, before guards and handler',
+    async (url, auth) => {
+      // As text: JSON.stringify itself would overflow the stack on this.
+      const deep = `${'[{"":'.repeat(1_500)}1${'}]'.repeat(1_500)}`;
+      const token = auth ? signAccessToken(signingKey, accessTokenClaims()) : undefined;
+      const request = req('POST', url, { token, body: {} });
+      gateway.auth.login.mockClear();
+
+      const response = await gateway.app.inject({ ...request, payload: `{"username":"alice","password":${deep}}` });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: ERROR_MESSAGES.VALIDATION_FAILED,
+        details: [{ field: 'password', messages: [expect.stringMatching(/more than 32 levels/)] }],
+      });
+      expect(sessionCalls(gateway.auth)).toEqual([]);
+      expect(gateway.auth.login).not.toHaveBeenCalled();
+    },
+  );
+
   it('documents the bearer scheme on protected routes only', () => {
     const { paths, components } = gateway.document;
 
