@@ -17,6 +17,7 @@ import { getFreePort } from './support/ports';
 import { AppProcess, AUTH_MAIN, runNodeScript, tcpConnectProbe } from './support/processes';
 import { createAuthProcess, LOCALHOST, startSystem, type TestSystem } from './support/system';
 import { pollUntil, sleep } from './support/util';
+import { jsonLines } from './support/log-lines';
 
 const SUITE = 'internal-port';
 const SECRET = randomBytes(48).toString('base64');
@@ -117,19 +118,11 @@ interface LogLine {
   clientIp?: string;
 }
 
-async function jsonLines(file: string): Promise<LogLine[]> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-}
-
 /** The client IPs of the `login.failed` audit lines the process has logged so far (JSON logs). */
 async function failedLoginIps(process: AppProcess, expected: number): Promise<string[]> {
   return pollUntil(
     async () => {
-      const ips = (await jsonLines(process.logFile))
+      const ips = (await jsonLines<LogLine>(process.logFile))
         .filter((line) => line.event === 'login.failed')
         .map((line) => line.clientIp ?? '(none)');
       return ips.length >= expected ? ips : undefined;
@@ -343,7 +336,8 @@ describeWithOpenssl('mutual TLS on a public address in production', () => {
   it('keeps serving the gateway after its connection idled out', async () => {
     expectLoggedIn(await sys().http.login({ username: USER, password: PASSWORD }), USER);
     const idleCloses = async () =>
-      (await jsonLines(sys().auth.logFile)).filter((line) => line.msg?.startsWith('Closed an idle connection')).length;
+      (await jsonLines<LogLine>(sys().auth.logFile)).filter((line) => line.msg?.startsWith('Closed an idle connection'))
+        .length;
     const before = await idleCloses();
     await sleep(IDLE_TIMEOUT_MS + 1_000);
     // The gateway's connection was closed by the service while it was idle…

@@ -7,6 +7,7 @@ import { expectLoggedIn, expectSignedUp } from './support/contract';
 import { startSystem, type TestSystem } from './support/system';
 import { testTransport } from './support/transport';
 import { pollUntil } from './support/util';
+import { jsonLines } from './support/log-lines';
 
 const USER = 'log_reader';
 const PASSWORD = 'Never-In-Any-Log-9';
@@ -22,14 +23,6 @@ interface LogLine {
   userId?: string;
   sessionId?: string;
   reason?: string;
-}
-
-async function jsonLines(file: string): Promise<LogLine[]> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
 }
 
 describe('structured logs', () => {
@@ -68,7 +61,8 @@ describe('structured logs', () => {
     expectLoggedIn(login, USER);
     expect(login.headers.get('x-request-id')).toBe(REQUEST_ID);
 
-    const tagged = async (file: string) => (await jsonLines(file)).filter((line) => line.requestId === REQUEST_ID);
+    const tagged = async (file: string) =>
+      (await jsonLines<LogLine>(file)).filter((line) => line.requestId === REQUEST_ID);
     const gatewayLines = await pollUntil(
       async () => {
         const lines = await tagged(sys().gateway.logFile);
@@ -102,7 +96,7 @@ describe('structured logs', () => {
     });
     const lines = await pollUntil(
       async () => {
-        const found = (await jsonLines(sys().auth.logFile)).filter((line) => line.requestId === requestId);
+        const found = (await jsonLines<LogLine>(sys().auth.logFile)).filter((line) => line.requestId === requestId);
         return found.some((line) => line.audit) ? found : undefined;
       },
       { timeoutMs: 5_000, intervalMs: 100, description: 'an audit line for the failed login' },
@@ -123,7 +117,7 @@ describe('structured logs', () => {
     const auditOf = async (requestId: string, count: number): Promise<LogLine[]> =>
       pollUntil(
         async () => {
-          const found = (await jsonLines(sys().auth.logFile)).filter(
+          const found = (await jsonLines<LogLine>(sys().auth.logFile)).filter(
             (line) => line.requestId === requestId && line.audit === true,
           );
           return found.length >= count ? found : undefined;

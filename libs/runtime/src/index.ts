@@ -9,6 +9,7 @@ export * from './logging/request-context';
 export * from './mutual-tls';
 export * from './transport/auth-transport';
 export * from './metrics/metrics-registry';
+export * from './metrics/scrape-server';
 export * from './typed-config.module';
 export * from './tokens/access-token-verifier';
 export * from './nesting-depth';

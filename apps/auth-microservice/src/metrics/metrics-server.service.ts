@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ScrapeServer } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
 import { AuthConfig } from '../config/auth-config';
 import { ServingStatus } from '../health/serving-status';
@@ -14,77 +14,35 @@ import { ServingStatus } from '../health/serving-status';
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Metrics');
-  private server: Server | undefined;
+  private readonly server: ScrapeServer;
 
   constructor(
-    private readonly registry: Registry,
+    registry: Registry,
     private readonly config: AuthConfig,
-    private readonly serving: ServingStatus,
-  ) {}
+    serving: ServingStatus,
+  ) {
+    this.server = new ScrapeServer(registry, (path) => {
+      if (path !== '/health/live' && path !== '/health/ready') return undefined;
+      const ready = path === '/health/live' || serving.serving;
+      return {
+        status: ready ? 200 : 503,
+        body: { status: ready ? 'ok' : 'unavailable', transport: serving.transport },
+      };
+    });
+  }
 
   /** Where it listens; undefined while it does not. */
   address(): AddressInfo | undefined {
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? address : undefined;
+    return this.server.address();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const { host, port } = this.config.metrics;
     if (port === 0) return;
-    const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000 }, (request, response) => {
-      void this.answer(request, response);
-    });
-    try {
-      await listen(server, host, port);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`Cannot serve metrics on ${host}:${port} (AUTH_METRICS_HOST/AUTH_METRICS_PORT): ${reason}`);
-    }
-    this.server = server;
-    this.logger.log(`Metrics at http://${host}:${port}/metrics`);
+    await this.server.listen(host, port, 'AUTH_METRICS_HOST/AUTH_METRICS_PORT');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // A scraper's keep-alive connection must not hold the process open.
-      server.closeAllConnections();
-    });
+    await this.server.close();
   }
-
-  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '').split('?')[0];
-    if (request.method === 'GET' && (path === '/health/live' || path === '/health/ready')) {
-      const ready = path === '/health/live' || this.serving.serving;
-      const body = JSON.stringify({ status: ready ? 'ok' : 'unavailable', transport: this.serving.transport });
-      response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(body);
-      return;
-    }
-    if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
-      return;
-    }
-    try {
-      const body = await this.registry.metrics();
-      response.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' }).end(body);
-    } catch (error) {
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal error\n');
-    }
-  }
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
