@@ -20,3 +20,4 @@ export * from './validation/common-passwords';
 export * from './validation/validation-errors';
 export * from './validation/validators';
 export * from './rpc/request-meta';
+export * from './http/cookie-mode';

@@ -1,6 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ERROR_CODES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
+import { AUTH_MODE_HEADER, ERROR_CODES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
@@ -49,13 +49,21 @@ export function configureHttpServer(app: NestFastifyApplication, config: Gateway
   });
   // A JSON API: a body of any other type is refused with 415 instead of reaching validation as a string.
   fastify.removeContentTypeParser('text/plain');
-  if (config.http.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.http.corsOrigins,
+  const { corsOrigins } = config.http;
+  if (corsOrigins.length > 0) {
+    const cors = {
+      origin: corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER],
+      allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER, AUTH_MODE_HEADER],
       exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
       maxAge: 600,
+    };
+    // Cookie mode: the browser may send and receive the refresh cookie, for these origins only.
+    app.enableCors({
+      delegator: (request, callback) => {
+        const origin = request.headers.origin;
+        callback(null, { ...cors, credentials: origin !== undefined && corsOrigins.includes(origin) });
+      },
     });
   }
   recordHttpMetrics(fastify, app.get(HttpMetrics));
