@@ -5,7 +5,8 @@
  * the signed-out event after a failed refresh, `AuthError` codes, and a package with no runtime dependency.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -125,6 +126,45 @@ describe('the typed client package (dist/libs/client)', () => {
       });
     }
     expect(readFileSync(join(DIST, 'index.d.mts'), 'utf8')).toMatch(/declare class SessionResponse/);
+  });
+
+  it('installs from its npm pack tarball outside the workspace and type-checks as ESM and CommonJS', async () => {
+    const run = promisify(execFile);
+    const project = mkdtempSync(join(tmpdir(), 'client-consumer-'));
+    try {
+      await run('npm', ['pack', '--pack-destination', project], { cwd: DIST });
+      writeFileSync(join(project, 'package.json'), '{"name":"consumer","private":true}');
+      await run('npm', ['install', '--offline', '--no-audit', '--no-fund', './nestjs-microservices-client-0.1.0.tgz'], {
+        cwd: project,
+      });
+      writeFileSync(
+        join(project, 'esm.mts'),
+        `import { AuthError, createAuthClient, type SessionResponse } from '@nestjs-microservices/client';
+         const cookie = createAuthClient({ baseUrl: 'http://x', mode: 'cookie' });
+         // @ts-expect-error cookie mode answers without the refresh token
+         export const leak = (await cookie.login({ username: 'a', password: 'b' })).refreshToken;
+         export const sessions: Promise<SessionResponse[]> = cookie.sessions();
+         export const code: AuthError['code'] = new AuthError('CSRF_REJECTED', 403, 'no').code;`,
+      );
+      writeFileSync(
+        join(project, 'cjs.cts'),
+        `import { createAuthClient } from '@nestjs-microservices/client';
+         export const token = createAuthClient({ baseUrl: 'http://x' })
+           .login({ username: 'a', password: 'b' })
+           .then((answer) => answer.refreshToken + answer.user.username);`,
+      );
+      const tsc = join(WORKSPACE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const args = ['--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom'];
+      await run(process.execPath, [tsc, ...args, 'esm.mts', 'cjs.cts'], { cwd: project });
+      const { stdout } = await run(
+        process.execPath,
+        ['-e', "console.log(typeof require('@nestjs-microservices/client').createAuthClient)"],
+        { cwd: project },
+      );
+      expect(stdout.trim()).toBe('function');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('bearer mode: every method against the gateway', async () => {
