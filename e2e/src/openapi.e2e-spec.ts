@@ -30,6 +30,10 @@ interface RouteDoc {
   errors: Record<string, string[]>;
   /** Needs `Authorization: Bearer <access token>`: the operation names a security requirement. */
   bearer?: boolean;
+  /** Takes `X-Auth-Mode: cookie` (cookie mode): an optional header parameter; 403 CSRF_REJECTED. */
+  cookieMode?: boolean;
+  /** The body may be left out (the refresh token comes from the cookie in cookie mode). */
+  optionalBody?: boolean;
 }
 
 /** The 401 codes of every route that needs an access token. */
@@ -57,9 +61,11 @@ const ROUTES: RouteDoc[] = [
     path: '/api/auth/login',
     body: 'LoginDto',
     success: ['200', 'LoginResponse'],
+    cookieMode: true,
     errors: {
       '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
       '401': ['INVALID_CREDENTIALS'],
+      '403': ['CSRF_REJECTED'],
       '413': ['PAYLOAD_TOO_LARGE'],
       '415': ['UNSUPPORTED_MEDIA_TYPE'],
       '503': ['AUTH_UNAVAILABLE'],
@@ -74,10 +80,13 @@ const ROUTES: RouteDoc[] = [
     errors: {
       '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
       '401': ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'],
+      '403': ['CSRF_REJECTED'],
       '413': ['PAYLOAD_TOO_LARGE'],
       '415': ['UNSUPPORTED_MEDIA_TYPE'],
       ...UPSTREAM,
     },
+    cookieMode: true,
+    optionalBody: true,
   },
   // Served from the gateway's copy of the keys: 503 only when it has none and cannot fetch them.
   { method: 'get', path: '/api/auth/jwks', success: ['200', 'JwksResponse'], errors: { '503': ['AUTH_UNAVAILABLE'] } },
@@ -106,15 +115,17 @@ const ROUTES: RouteDoc[] = [
     method: 'post',
     path: '/api/auth/logout',
     success: ['204', null],
-    errors: { '401': TOKEN_ERRORS, ...UPSTREAM },
+    errors: { '401': TOKEN_ERRORS, '403': ['CSRF_REJECTED'], ...UPSTREAM },
     bearer: true,
+    cookieMode: true,
   },
   {
     method: 'post',
     path: '/api/auth/logout-all',
     success: ['204', null],
-    errors: { '401': TOKEN_ERRORS, ...UPSTREAM },
+    errors: { '401': TOKEN_ERRORS, '403': ['CSRF_REJECTED'], ...UPSTREAM },
     bearer: true,
+    cookieMode: true,
   },
   {
     method: 'post',
@@ -202,7 +213,7 @@ describe('OpenAPI document at /api/docs-json', () => {
   it.each(ROUTES)('$method $path: request schema, success response and every error status', (route) => {
     const operation = at(document, 'paths', route.path, route.method);
     if (route.body) {
-      expect(at(operation, 'requestBody', 'required')).toBe(true);
+      expect(at(operation, 'requestBody', 'required')).toBe(!route.optionalBody);
       expect(at(operation, 'requestBody', 'content', 'application/json', 'schema')).toEqual(refTo(route.body));
     } else {
       expect(isRecord(operation) && 'requestBody' in operation).toBe(false);
@@ -224,6 +235,17 @@ describe('OpenAPI document at /api/docs-json', () => {
         security: Array.isArray(security) ? security.filter((s) => Object.keys(s).length) : [],
       }).toEqual({ route: route.path, security: [] });
     }
+
+    const parameters = (
+      isRecord(operation) && Array.isArray(operation['parameters']) ? operation['parameters'] : []
+    ) as Json[];
+    const authMode = parameters.filter(
+      (parameter) => parameter['in'] === 'header' && parameter['name'] === 'X-Auth-Mode',
+    );
+    expect({ route: route.path, authMode: authMode.map((parameter) => parameter['required'] ?? false) }).toEqual({
+      route: route.path,
+      authMode: route.cookieMode ? [false] : [],
+    });
 
     const responses = at(operation, 'responses') as Json;
     expect(Object.keys(responses)).toEqual(expect.arrayContaining([status, ...Object.keys(route.errors)]));

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   INVALID_REFRESH_TOKEN: 401,
   REFRESH_TOKEN_REUSED: 401,
   CURRENT_PASSWORD_INCORRECT: 403,
+  CSRF_REJECTED: 403,
   NOT_FOUND: 404,
   SESSION_NOT_FOUND: 404,
   REQUEST_TIMEOUT: 408,
@@ -58,6 +59,7 @@ export const ERROR_MESSAGES = {
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended for safety',
   CURRENT_PASSWORD_INCORRECT: 'The current password is wrong',
   SESSION_NOT_FOUND: 'You have no active session with this id',
+  CSRF_REJECTED: 'A request authenticated by the session cookie needs X-Auth-Mode: cookie and an allowed Origin',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** One offending field of a request, as listed in `details` of a VALIDATION_FAILED error. */

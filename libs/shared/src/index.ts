@@ -21,3 +21,4 @@ export * from './validation/validation-errors';
 export * from './validation/validators';
 export * from './validation/username-rules';
 export * from './rpc/request-meta';
+export * from './http/cookie-mode';

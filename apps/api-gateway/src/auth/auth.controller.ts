@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -21,6 +22,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ClientMeta } from '../common/request-meta.decorator';
 import { GatewayConfig } from '../config/gateway-config';
+import { CookieSession } from '../cookie-session/cookie-session.interceptor';
 import { ApiErrorResponses } from '../docs/api-error-responses.decorator';
 import { BODY_ERRORS, TOKEN_ERRORS, UPSTREAM_ERRORS } from '../docs/route-errors';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
@@ -69,8 +71,16 @@ export class AuthController {
       'Starts a session: an access token (send it as `Authorization: Bearer <token>`) and a refresh token.',
   })
   @ApiOkResponse({ description: 'The credentials are correct', type: LoginResponse })
-  @ApiErrorResponses(...BODY_ERRORS, 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', 'RATE_LIMITED', ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(
+    ...BODY_ERRORS,
+    'INVALID_CREDENTIALS',
+    'CSRF_REJECTED',
+    'TOO_MANY_ATTEMPTS',
+    'RATE_LIMITED',
+    ...UPSTREAM_ERRORS,
+  )
   @RateLimit('login')
+  @CookieSession('issue')
   login(@Body() dto: LoginDto, @ClientMeta() meta: RequestMeta): Promise<LoginResponse> {
     return this.auth.login(dto, meta);
   }
@@ -84,14 +94,17 @@ export class AuthController {
       'The refresh token is single use: the answer carries a new one. Presenting a used one again ends the session.',
   })
   @ApiOkResponse({ description: 'A new access token and refresh token for the same session', type: TokenResponse })
+  @ApiBody({ type: RefreshDto, required: false, description: 'Required, except in cookie mode (no body)' })
   @ApiErrorResponses(
     ...BODY_ERRORS,
     'INVALID_REFRESH_TOKEN',
     'REFRESH_TOKEN_REUSED',
+    'CSRF_REJECTED',
     'RATE_LIMITED',
     ...UPSTREAM_ERRORS,
   )
   @RateLimit('refresh')
+  @CookieSession('rotate')
   refresh(@Body() dto: RefreshDto, @ClientMeta() meta: RequestMeta): Promise<TokenResponse> {
     return this.sessions.refresh(dto, meta);
   }
@@ -116,7 +129,8 @@ export class AuthController {
     description: 'Its refresh token stops working, and its access tokens are refused from now on.',
   })
   @ApiNoContentResponse({ description: 'The session has ended' })
-  @ApiErrorResponses(...TOKEN_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(...TOKEN_ERRORS, 'CSRF_REJECTED', ...UPSTREAM_ERRORS)
+  @CookieSession('clear')
   logout(@Principal() principal: Principal, @ClientMeta() meta: RequestMeta): Promise<void> {
     return this.sessions.logout(principal, meta);
   }
@@ -126,7 +140,8 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End every session of the caller, this one included' })
   @ApiNoContentResponse({ description: 'Every session has ended' })
-  @ApiErrorResponses(...TOKEN_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(...TOKEN_ERRORS, 'CSRF_REJECTED', ...UPSTREAM_ERRORS)
+  @CookieSession('clear')
   logoutAll(@Principal() principal: Principal, @ClientMeta() meta: RequestMeta): Promise<void> {
     return this.sessions.logoutAll(principal, meta);
   }

@@ -1,7 +1,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { findExcessiveNesting, NESTING_TOO_DEEP_MESSAGE } from '@nestjs-microservices/runtime';
-import { ERROR_CODES, ERROR_MESSAGES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
+import { AUTH_MODE_HEADER, ERROR_CODES, ERROR_MESSAGES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
@@ -63,13 +63,21 @@ export function configureHttpServer(app: NestFastifyApplication, config: Gateway
     // Replying without calling done() ends the hook chain: no guard, pipe or handler sees the body.
     void reply.code(400).send(error.toBody());
   });
-  if (config.http.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.http.corsOrigins,
+  const { corsOrigins } = config.http;
+  if (corsOrigins.length > 0) {
+    const cors = {
+      origin: corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER],
+      allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER, AUTH_MODE_HEADER],
       exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'www-authenticate'],
       maxAge: 600,
+    };
+    // Cookie mode: the browser may send and receive the refresh cookie, for these origins only.
+    app.enableCors({
+      delegator: (request, callback) => {
+        const origin = request.headers.origin;
+        callback(null, { ...cors, credentials: origin !== undefined && corsOrigins.includes(origin) });
+      },
     });
   }
   recordHttpMetrics(fastify, app.get(HttpMetrics));

@@ -15,6 +15,8 @@ export const ERROR_DESCRIPTIONS = {
   REFRESH_TOKEN_REUSED:
     'a used refresh token came back after the grace window: the session is ended as probably stolen',
   CURRENT_PASSWORD_INCORRECT: 'password change with a wrong current password',
+  CSRF_REJECTED:
+    'a request the refresh cookie would authenticate came without `X-Auth-Mode: cookie`, or (cookie mode) from an `Origin` not in `CORS_ORIGINS`',
   NOT_FOUND: 'unknown route',
   SESSION_NOT_FOUND: "no active session of the caller has this id (other users' sessions are never found)",
   REQUEST_TIMEOUT: 'the request did not arrive whole within the request timeout (the connection is closed)',

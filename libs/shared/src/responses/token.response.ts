@@ -14,7 +14,8 @@ export class TokenResponse {
   accessTokenExpiresAt!: string;
 
   @ApiProperty({
-    description: 'Opaque, single use: exchange it at `POST /api/auth/refresh` for new tokens',
+    description:
+      'Opaque, single use: exchange it at `POST /api/auth/refresh` for new tokens. Absent in cookie mode (`X-Auth-Mode: cookie`), which sets it in an HttpOnly cookie instead',
     example: 'kq3J1hC9bW0m5dS2yTq8c4ZlW6vYp7nR1xF0aE3uG2o',
   })
   refreshToken!: string;
