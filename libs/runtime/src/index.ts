@@ -10,5 +10,4 @@ export * from './mutual-tls';
 export * from './transport/auth-transport';
 export * from './metrics/metrics-registry';
 export * from './typed-config.module';
-export * from './tokens/access-token-verifier';
 export * from './nesting-depth';

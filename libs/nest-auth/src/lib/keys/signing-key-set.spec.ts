@@ -1,14 +1,11 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { SigningKeysUnavailableError } from '@nestjs-microservices/runtime';
-import { ERROR_MESSAGES, type JwksResponse, type PublicJwkResponse } from '@nestjs-microservices/shared';
-import type { AuthClient } from '../auth/auth.client';
-import { ApiError } from '../common/api-error';
-import { GatewayConfig, gatewayEnvSchema } from '../config/gateway-config';
-import { newSigningKey, type TestSigningKey } from '../testing/signed-tokens';
-import { SigningKeysService } from './signing-keys.service';
+import { newSigningKey, type TestSigningKey } from '../../testing/signed-tokens';
+import type { JwksDocument as JwksResponse, PublicSigningJwk as PublicJwkResponse } from '../contract/jwks';
+import { SigningKeysUnavailableError } from '../verifier/access-token-verifier';
+import { SigningKeySet } from './signing-key-set';
 
-const unavailable = () => new ApiError('AUTH_UNAVAILABLE', ERROR_MESSAGES.AUTH_UNAVAILABLE);
+const unavailable = () => new Error('the key source is unreachable');
 const jwksOf = (...keys: TestSigningKey[]): JwksResponse => ({ keys: keys.map((key) => key.jwk) });
 
 /** A promise settled from outside, to hold a fetch in flight. */
@@ -20,16 +17,16 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-describe('SigningKeysService', () => {
+describe('SigningKeySet', () => {
   const first = newSigningKey('kid-1');
   const second = newSigningKey('kid-2');
   let jwks: jest.Mock<Promise<JwksResponse>, []>;
   let warn: jest.SpyInstance;
-  let service: SigningKeysService;
+  let service: SigningKeySet;
 
-  /** JWKS_REFRESH_INTERVAL 60 s, JWKS_REFETCH_COOLDOWN 5 s (the defaults). */
-  const create = (env: Record<string, string> = {}) => {
-    service = new SigningKeysService({ jwks } as unknown as AuthClient, new GatewayConfig(gatewayEnvSchema.parse(env)));
+  /** Refreshed every 60 s, refetched at most every 5 s (the defaults). */
+  const create = (refreshIntervalMs = 60_000) => {
+    service = new SigningKeySet({ fetchJwks: jwks, refreshIntervalMs, refetchCooldownMs: 5_000 });
     return service;
   };
 
@@ -80,7 +77,7 @@ describe('SigningKeysService', () => {
   });
 
   it('refreshes every JWKS_REFRESH_INTERVAL, drops keys no longer published, and stops on shutdown', async () => {
-    await create({ JWKS_REFRESH_INTERVAL: '10s' }).onApplicationBootstrap();
+    await create(10_000).onApplicationBootstrap();
     jwks.mockResolvedValue(jwksOf(second));
 
     await jest.advanceTimersByTimeAsync(10_000);
@@ -191,32 +188,15 @@ describe('SigningKeysService', () => {
     await create().onApplicationBootstrap();
 
     expect(service.size).toBe(1);
-    expect((await service.jwks()).keys.map((key) => key.kid)).toEqual(['kid-1']);
+    expect(service.document.keys.map((key) => key.kid)).toEqual(['kid-1']);
   });
 
-  describe('jwks(): the document of GET /api/auth/jwks', () => {
-    it('is the cached key set, public members only', async () => {
-      jwks.mockResolvedValue({ keys: [{ ...first.jwk, d: 'private-part', extra: 1 } as PublicJwkResponse] });
-      await create().onApplicationBootstrap();
+  it('keeps the key set in use, public members only', async () => {
+    jwks.mockResolvedValue({ keys: [{ ...first.jwk, d: 'private-part', extra: 1 } as PublicJwkResponse] });
+    await create().onApplicationBootstrap();
 
-      await expect(service.jwks()).resolves.toEqual({ keys: [first.jwk] });
-      expect(jwks).toHaveBeenCalledTimes(1);
-    });
-
-    it('is fetched when the cache is empty', async () => {
-      jwks.mockRejectedValueOnce(unavailable());
-      await create().onApplicationBootstrap();
-      jest.advanceTimersByTime(5_000);
-
-      await expect(service.jwks()).resolves.toEqual(jwksOf(first));
-    });
-
-    it('answers 503 AUTH_UNAVAILABLE when there are none and none can be fetched', async () => {
-      jwks.mockRejectedValue(unavailable());
-      await create().onApplicationBootstrap();
-
-      await expect(service.jwks()).rejects.toMatchObject({ code: 'AUTH_UNAVAILABLE' });
-    });
+    expect(service.document).toEqual({ keys: [first.jwk] });
+    expect(jwks).toHaveBeenCalledTimes(1);
   });
 
   it('unrefs its timer, so it never keeps the process alive', async () => {
