@@ -11,3 +11,4 @@ export * from './transport/auth-transport';
 export * from './metrics/metrics-registry';
 export * from './typed-config.module';
 export * from './nesting-depth';
+export * from './database/sqlite-driver';
