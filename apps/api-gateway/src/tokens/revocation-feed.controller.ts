@@ -31,14 +31,14 @@ export class RevocationFeedController {
   }
 
   @Get('revocations')
-  feed(
-    @Headers('authorization') authorization: unknown,
-    @Query('since') since: unknown,
-  ): RevocationFeedResponse {
+  feed(@Headers('authorization') authorization: unknown, @Query('since') since: unknown): RevocationFeedResponse {
     if (this.expected === undefined) throw new NotFoundException('Cannot GET /api/auth/revocations');
     const token = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
     if (token === undefined) {
-      throw new ApiError(ERROR_CODES.AUTHENTICATION_REQUIRED, 'This feed needs the service token: Authorization: Bearer <token>');
+      throw new ApiError(
+        ERROR_CODES.AUTHENTICATION_REQUIRED,
+        'This feed needs the service token: Authorization: Bearer <token>',
+      );
     }
     // Compared as digests: equal lengths, and no timing hint about the token.
     if (!timingSafeEqual(digest(token), this.expected)) {

@@ -25,7 +25,9 @@ export class RevocationList extends RevokedSessions {
 
   /** Merges revoked sessions in: an entry already known keeps the later of its two times. */
   add(revoked: readonly RevokedSession[]): void {
-    const changed = this.revoke(revoked.map((entry) => ({ sessionId: entry.sessionId, untilMs: Date.parse(entry.until) })));
+    const changed = this.revoke(
+      revoked.map((entry) => ({ sessionId: entry.sessionId, untilMs: Date.parse(entry.until) })),
+    );
     for (const sessionId of changed) this.sequenceBySession.set(sessionId, ++this.sequence);
   }
 

@@ -7,4 +7,3 @@ export interface RevocationFeedResponse {
   cursor: string;
   sessionIds: string[];
 }
-

@@ -343,7 +343,7 @@ describe('TokenAuthGuard', () => {
     });
   });
 
-  describe('message handlers (@MessagePattern): the token is the payload\'s accessToken', () => {
+  describe("message handlers (@MessagePattern): the token is the payload's accessToken", () => {
     const rpcContext = (data: unknown, handler = Routes.prototype.guarded) => {
       const context = new ExecutionContextHost([data, { transport: 'test' }], Routes as never, handler);
       context.setType('rpc');
@@ -356,7 +356,11 @@ describe('TokenAuthGuard', () => {
       const context = rpcContext({ accessToken: signAccessToken(signingKey, claims), text: 'hi' });
 
       await expect(guard.canActivate(context)).resolves.toBe(true);
-      expect(principalOf(context)).toMatchObject({ userId: claims.sub, username: claims.username, sessionId: claims.sid });
+      expect(principalOf(context)).toMatchObject({
+        userId: claims.sub,
+        username: claims.username,
+        sessionId: claims.sid,
+      });
       expect(CurrentUser).toBeDefined();
     });
 

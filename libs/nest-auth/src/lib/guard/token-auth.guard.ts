@@ -62,7 +62,8 @@ export class TokenAuthGuard implements CanActivate {
 
   private async rpc(context: ExecutionContext): Promise<boolean> {
     const data = context.switchToRpc().getData<unknown>();
-    const field = typeof data === 'object' && data !== null ? (data as { accessToken?: unknown }).accessToken : undefined;
+    const field =
+      typeof data === 'object' && data !== null ? (data as { accessToken?: unknown }).accessToken : undefined;
     const token = typeof field === 'string' && field.length > 0 ? field : undefined;
     try {
       attachPrincipal(context, await this.authenticator.authenticate(token, undefined));
