@@ -388,4 +388,16 @@ describe('TokenAuthGuard', () => {
       await expect(guard.canActivate(rpcContext({}, Routes.prototype.open))).resolves.toBe(true);
     });
   });
+
+  it('lets nothing through on a transport it cannot read a token from (fails closed), unless @Public()', async () => {
+    const { guard } = setup();
+    const context = (handler: () => void) => {
+      const host = new ExecutionContextHost([{}, {}], Routes as never, handler);
+      host.setType('ws');
+      return host;
+    };
+
+    await expect(guard.canActivate(context(Routes.prototype.guarded))).resolves.toBe(false);
+    await expect(guard.canActivate(context(Routes.prototype.open))).resolves.toBe(true);
+  });
 });

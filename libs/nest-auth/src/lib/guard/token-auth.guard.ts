@@ -38,8 +38,9 @@ export class TokenAuthGuard implements CanActivate {
       case 'rpc':
         return this.rpc(context);
       default:
-        // GraphQL and others carry tokens their own way: not this guard's business.
-        return true;
+        // WebSockets, GraphQL…: this guard does not know where their token is, so it lets nothing through (fail
+        // closed, Nest's 403) rather than leave them open; mark such handlers @Public() and check them yourself.
+        return false;
     }
   }
 
