@@ -36,10 +36,10 @@ export class NotesRepository implements OnModuleDestroy {
       text TEXT NOT NULL,
       created_at TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS notes_owner ON notes (owner_id, created_at)`);
+    CREATE INDEX IF NOT EXISTS notes_owner ON notes (owner_id)`);
     this.insert = this.db.prepare('INSERT INTO notes (id, owner_id, text, created_at) VALUES (?, ?, ?, ?)');
     this.byOwner = this.db.prepare<[string], NoteRow>(
-      'SELECT id, text, created_at FROM notes WHERE owner_id = ? ORDER BY created_at, id',
+      'SELECT id, text, created_at FROM notes WHERE owner_id = ? ORDER BY rowid',
     );
   }
 
