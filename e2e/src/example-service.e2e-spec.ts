@@ -230,6 +230,21 @@ describe('example service (apps/example-service) and the revocation feed', () =>
         body: { code: 'SESSION_REVOKED' },
       });
       expect((await listNotes(unseen.tokens.accessToken)).status).toBe(200);
-    });
+
+      // The feed unreachable for five intervals (5 s): the health indicator says so; tokens are still judged.
+      const { response } = await pollResponse(
+        () => notes.request('GET', '/api/health'),
+        (answer) => answer.status === 503,
+        { timeoutMs: 8_000, intervalMs: 250, description: 'the health indicator down with the feed unreachable' },
+      );
+      expect(response.body).toMatchObject({
+        status: 'error',
+        error: { 'token-auth': { status: 'down', signingKeys: 1, revocationFeed: { stale: true } } },
+      });
+      expect(await listNotes(revoked.tokens.accessToken)).toMatchObject({
+        status: 401,
+        body: { code: 'SESSION_REVOKED' },
+      });
+    }, 30_000);
   });
 });
