@@ -16,7 +16,7 @@ import { LOG_DIR } from './paths';
 import { registerChild, unregisterChild } from './pid-registry';
 import { describeError, sleep } from './util';
 
-export { AUTH_MAIN, GATEWAY_MAIN, LOG_DIR, WORKSPACE_ROOT } from './paths';
+export { AUTH_MAIN, EXAMPLE_MAIN, GATEWAY_MAIN, LOG_DIR, WORKSPACE_ROOT } from './paths';
 
 export const READY_TIMEOUT_MS = 20_000;
 export const STOP_GRACE_MS = 5_000;

@@ -5,6 +5,7 @@ import {
   APP_LOG_LEVEL,
   AppProcess,
   AUTH_MAIN,
+  EXAMPLE_MAIN,
   GATEWAY_MAIN,
   httpOkProbe,
   httpResponseProbe,
@@ -114,6 +115,38 @@ export function createGatewayProcess(options: {
       ...options.env,
     },
     ready: { probe: httpResponseProbe(`http://${LOCALHOST}:${options.port}/api/__ready_probe`), port: options.port },
+  });
+}
+
+/**
+ * The example resource service (`apps/example-service`), protected only by `@nestjs-microservices/nest-auth`:
+ * keys from `gatewayUrl`'s JWKS, revocations from its feed when `feedToken` is given, notes in `cwd`.
+ */
+export function createExampleProcess(options: {
+  suite: string;
+  name?: string;
+  cwd: string;
+  port: number;
+  gatewayUrl: string;
+  feedToken?: string;
+  env?: Record<string, string>;
+}): AppProcess {
+  return new AppProcess({
+    suite: options.suite,
+    name: options.name ?? 'example',
+    script: EXAMPLE_MAIN,
+    cwd: options.cwd,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: APP_LOG_LEVEL,
+      HOST: LOCALHOST,
+      PORT: String(options.port),
+      GATEWAY_URL: options.gatewayUrl,
+      NOTES_DATABASE_PATH: 'notes/notes.sqlite',
+      ...(options.feedToken !== undefined && { REVOCATION_FEED_TOKEN: options.feedToken }),
+      ...options.env,
+    },
+    ready: { probe: httpResponseProbe(`http://${LOCALHOST}:${options.port}/api/health`), port: options.port },
   });
 }
 

@@ -11,5 +11,5 @@ export * from './transport/auth-transport';
 export * from './metrics/metrics-registry';
 export * from './metrics/scrape-server';
 export * from './typed-config.module';
-export * from './tokens/access-token-verifier';
 export * from './nesting-depth';
+export * from './database/sqlite-driver';

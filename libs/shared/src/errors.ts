@@ -1,3 +1,4 @@
+import { TOKEN_ERROR_MESSAGES, TOKEN_ERROR_STATUS } from '@nestjs-microservices/nest-auth/contract';
 import type { RevokedSession } from './responses/revocations.response';
 
 /**
@@ -10,10 +11,7 @@ export const ERROR_STATUS = {
   MALFORMED_JSON: 400,
   BAD_REQUEST: 400,
   INVALID_CREDENTIALS: 401,
-  AUTHENTICATION_REQUIRED: 401,
-  INVALID_TOKEN: 401,
-  TOKEN_EXPIRED: 401,
-  SESSION_REVOKED: 401,
+  ...TOKEN_ERROR_STATUS,
   INVALID_REFRESH_TOKEN: 401,
   REFRESH_TOKEN_REUSED: 401,
   CURRENT_PASSWORD_INCORRECT: 403,
@@ -29,7 +27,6 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
-  AUTH_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
 } as const satisfies Record<string, number>;
 
@@ -40,21 +37,17 @@ export const ERROR_CODES = Object.fromEntries(Object.keys(ERROR_STATUS).map((cod
 };
 
 export const ERROR_MESSAGES = {
+  ...TOKEN_ERROR_MESSAGES,
   INVALID_CREDENTIALS: 'Invalid username or password',
   USERNAME_TAKEN: 'This username, or one that looks like it, is already taken',
   VALIDATION_FAILED: 'The request is invalid',
   INTERNAL_ERROR: 'Internal server error',
-  AUTH_UNAVAILABLE: 'The authentication service is unavailable',
   UPSTREAM_TIMEOUT: 'The authentication service did not answer in time',
   UNKNOWN_PATTERN: 'Unknown message pattern',
   TOO_MANY_ATTEMPTS: 'Too many failed attempts for this account; try again later',
   RATE_LIMITED: 'Too many requests from this client; try again later',
   REQUEST_TIMEOUT: 'The request did not arrive in time',
   HEADERS_TOO_LARGE: 'The request headers are too large',
-  AUTHENTICATION_REQUIRED: 'This route needs an access token: Authorization: Bearer <token>',
-  INVALID_TOKEN: 'The access token is invalid',
-  TOKEN_EXPIRED: 'The access token has expired; refresh it',
-  SESSION_REVOKED: 'This session has ended; log in again',
   INVALID_REFRESH_TOKEN: 'The refresh token is invalid or expired; log in again',
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended for safety',
   CURRENT_PASSWORD_INCORRECT: 'The current password is wrong',

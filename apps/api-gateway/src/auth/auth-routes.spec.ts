@@ -11,7 +11,7 @@ import {
   type TestGateway,
   TOKENS,
 } from '../testing/gateway-harness';
-import { accessTokenClaims, newSigningKey, signAccessToken } from '../testing/signed-tokens';
+import { accessTokenClaims, newSigningKey, signAccessToken } from '@nestjs-microservices/nest-auth/testing';
 
 describe('routes and access tokens (whole gateway, AuthClient faked)', () => {
   let gateway: TestGateway;

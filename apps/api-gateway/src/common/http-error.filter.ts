@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { bearerChallenge, isTokenErrorCode, TokenAuthException } from '@nestjs-microservices/nest-auth';
 import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode, type HttpErrorBody } from '@nestjs-microservices/shared';
 import { errorCodes, type FastifyReply } from 'fastify';
 import { ApiError } from './api-error';
@@ -12,20 +13,13 @@ const MALFORMED_BODY_MESSAGES = new Set(
 );
 
 /**
- * The `WWW-Authenticate` challenge of each 401 about a token (RFC 6750 §3): a bare `Bearer` when no usable token
- * came, `error="invalid_token"` when the access token itself was refused.
+ * The `WWW-Authenticate` challenge of each 401 about a token (RFC 6750 §3): the access token's as the package
+ * answers them, a bare `Bearer` for a refused refresh token.
  */
-const BEARER_CHALLENGES: Partial<Record<ErrorCode, string>> = {
-  AUTHENTICATION_REQUIRED: 'Bearer',
-  INVALID_REFRESH_TOKEN: 'Bearer',
-  REFRESH_TOKEN_REUSED: 'Bearer',
-  ...Object.fromEntries(
-    (['INVALID_TOKEN', 'TOKEN_EXPIRED', 'SESSION_REVOKED'] as const).map((code) => [
-      code,
-      `Bearer error="invalid_token", error_description="${ERROR_MESSAGES[code]}"`,
-    ]),
-  ),
-};
+function challengeFor(code: ErrorCode): string | undefined {
+  if (code === ERROR_CODES.INVALID_REFRESH_TOKEN || code === ERROR_CODES.REFRESH_TOKEN_REUSED) return 'Bearer';
+  return isTokenErrorCode(code) ? bearerChallenge(code) : undefined;
+}
 
 /**
  * The one place where errors become HTTP answers, all of the shape `{statusCode, code, message, details?}`:
@@ -42,13 +36,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
-    const challenge = BEARER_CHALLENGES[body.code];
+    const challenge = challengeFor(body.code);
     if (challenge !== undefined) void reply.header('www-authenticate', challenge);
     void reply.status(body.statusCode).send(body);
   }
 
   private toBody(exception: unknown): HttpErrorBody {
     if (exception instanceof ApiError) return exception.toBody();
+    if (exception instanceof TokenAuthException) return exception.getResponse() as HttpErrorBody;
     const status = statusOf(exception);
     if (status === undefined || status >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

@@ -39,6 +39,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       },
       jwks: { refreshIntervalMs: 60_000, refetchCooldownMs: 5_000 },
       revocationSync: { intervalMs: 1_000, staleAfterMs: 5_000 },
+      revocationFeed: {},
       docs: { enabled: true },
       metrics: { enabled: true, host: '127.0.0.1' },
     });
@@ -79,6 +80,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       JWKS_REFRESH_INTERVAL: '5m',
       JWKS_REFETCH_COOLDOWN: '10s',
       REVOCATION_SYNC_INTERVAL: '500ms',
+      REVOCATION_FEED_TOKEN: 'feed-token-0123456789abcdef0123456789',
       REVOCATION_SYNC_STALE_AFTER: '1m',
       VERIFIED_TOKEN_CACHE_SIZE: '0',
       TRANSPORT: 'nats',
@@ -124,6 +126,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       },
       jwks: { refreshIntervalMs: 300_000, refetchCooldownMs: 10_000 },
       revocationSync: { intervalMs: 500, staleAfterMs: 60_000 },
+      revocationFeed: { token: 'feed-token-0123456789abcdef0123456789' },
       docs: { enabled: false },
       metrics: { enabled: false, host: '10.0.0.5', port: 9100 },
     });

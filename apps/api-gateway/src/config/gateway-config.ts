@@ -89,6 +89,8 @@ export const gatewayEnvSchema = baseEnvSchema
     REVOCATION_SYNC_INTERVAL: duration('1s', '100ms', '1m'),
     // Readiness fails when the revocation list has not been synced for this long (revoked tokens might pass).
     REVOCATION_SYNC_STALE_AFTER: duration('5s', '1s', '10m'),
+    // The bearer token resource services send to GET /api/auth/revocations; unset = that feed is off (404).
+    REVOCATION_FEED_TOKEN: z.string().trim().min(32).optional(),
     // Verified tokens remembered so a repeat skips the signature check (LRU); 0 = off.
     VERIFIED_TOKEN_CACHE_SIZE: integer(10_000, 0, 1_000_000),
     // Swagger UI and the OpenAPI document; unset = served, except with NODE_ENV=production.
@@ -145,6 +147,8 @@ export class GatewayConfig extends ProcessConfig {
   };
   readonly jwks: { refreshIntervalMs: number; refetchCooldownMs: number };
   readonly revocationSync: { intervalMs: number; staleAfterMs: number };
+  /** The revocation feed for resource services: off without a token. */
+  readonly revocationFeed: { token?: string };
   /** Swagger UI at /api/docs and the document at /api/docs-json. */
   readonly docs: { enabled: boolean };
   /** `GET /metrics`: on the public port when `port` is undefined, else only at `host`:`port`. */
@@ -191,6 +195,7 @@ export class GatewayConfig extends ProcessConfig {
       intervalMs: env.REVOCATION_SYNC_INTERVAL,
       staleAfterMs: env.REVOCATION_SYNC_STALE_AFTER,
     };
+    this.revocationFeed = env.REVOCATION_FEED_TOKEN === undefined ? {} : { token: env.REVOCATION_FEED_TOKEN };
     this.docs = { enabled: env.DOCS_ENABLED ?? env.NODE_ENV !== 'production' };
     this.metrics = { enabled: env.METRICS_ENABLED, host: env.METRICS_HOST, port: env.METRICS_PORT };
   }

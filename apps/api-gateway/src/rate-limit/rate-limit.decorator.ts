@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { routeMetadata } from '../common/route-metadata';
+import { routeMetadata } from '@nestjs-microservices/nest-auth';
 
 /** The routes with a per-client-IP budget of their own; each has its limit and window in the configuration. */
 export const RATE_LIMITED_ROUTES = ['signup', 'login', 'refresh', 'password'] as const;

@@ -10,7 +10,7 @@ import {
   type TestGateway,
   USER,
 } from '../testing/gateway-harness';
-import { accessTokenClaims, signAccessToken } from '../testing/signed-tokens';
+import { accessTokenClaims, signAccessToken } from '@nestjs-microservices/nest-auth/testing';
 
 describe('session routes forward the caller’s token, and revoke at once what the auth service ended', () => {
   let gateway: TestGateway;

@@ -8,7 +8,7 @@ import { ApiError } from '../common/api-error';
 import { configureHttpServer, createHttpAdapter } from '../common/http-server';
 import { GatewayConfig, gatewayEnvSchema } from '../config/gateway-config';
 import { setupDocs } from '../docs/setup-docs';
-import { newSigningKey } from './signed-tokens';
+import { newSigningKey } from '@nestjs-microservices/nest-auth/testing';
 
 /**
  * For route-level specs: the whole gateway as main.ts builds it (not listening), with the auth service

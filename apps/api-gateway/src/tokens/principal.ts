@@ -1,23 +1,12 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { principalOf, type TokenPrincipal } from '@nestjs-microservices/nest-auth';
 
-/** Who the verified access token says is calling (set by `AccessTokenGuard`). */
-export interface Principal {
-  userId: string;
-  username: string;
-  sessionId: string;
-  /** The raw token: forwarded to the auth service, which verifies it again before it acts. Never log it. */
-  accessToken: string;
-  expiresAt: Date;
-}
-
-export interface AuthenticatedRequest extends FastifyRequest {
-  principal?: Principal;
-}
+/** Who the verified access token says is calling (set by the package's `TokenAuthGuard`), with the token itself. */
+export type Principal = TokenPrincipal;
 
 /** The caller of a protected route. On a `@Public()` route there is none: a bug, answered 500. */
 export const Principal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  if (!principal) throw new Error('@Principal() used on a route that AccessTokenGuard does not protect');
+  const principal = principalOf(context);
+  if (!principal) throw new Error('@Principal() used on a route that TokenAuthGuard does not protect');
   return principal;
 });

@@ -8,7 +8,7 @@ import {
   startGateway,
   type TestGateway,
 } from '../testing/gateway-harness';
-import { signAccessToken } from '../testing/signed-tokens';
+import { signAccessToken } from '@nestjs-microservices/nest-auth/testing';
 
 describe('the gateway with access tokens: guard order, and an auth service that is down', () => {
   let gateway: TestGateway | undefined;

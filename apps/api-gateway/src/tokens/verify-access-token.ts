@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier, type VerifyAccessToken } from '@nestjs-microservices/runtime';
+import { createAccessTokenVerifier, type VerifyAccessToken } from '@nestjs-microservices/nest-auth';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { SigningKeysService } from './signing-keys.service';
 

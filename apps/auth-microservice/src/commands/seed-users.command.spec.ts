@@ -8,7 +8,7 @@ import {
   parseSeedArgs,
   ROWS_PER_INSERT,
 } from './seed-users.command';
-import { loadSqliteDriver } from '../database/sqlite-driver';
+import { loadSqliteDriver } from '@nestjs-microservices/runtime';
 
 const SQLite = loadSqliteDriver();
 

@@ -9,7 +9,7 @@ import { openDatabase } from './open-database';
 import { track, turn } from '../common/promise-state.spec-helpers';
 import { manualFlush } from './manual-flush.spec-helpers';
 import { withStatementCache } from './sqlite-statement-cache';
-import { loadSqliteDriver } from './sqlite-driver';
+import { loadSqliteDriver } from '@nestjs-microservices/runtime';
 
 const SQLite = loadSqliteDriver();
 

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import type { Database, Dialect } from './database.types';
 import { type DurabilityObserver, DurableSqliteDialect, WriteFlag } from './durable-sqlite-dialect';
 import { fileFlusher, GroupSync } from './group-sync';
-import { loadSqliteDriver } from './sqlite-driver';
+import { loadSqliteDriver } from '@nestjs-microservices/runtime';
 import { withStatementCache } from './sqlite-statement-cache';
 
 export interface DatabaseConnection {

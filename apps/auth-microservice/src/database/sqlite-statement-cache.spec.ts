@@ -1,6 +1,6 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import { withStatementCache } from './sqlite-statement-cache';
-import { loadSqliteDriver } from './sqlite-driver';
+import { loadSqliteDriver } from '@nestjs-microservices/runtime';
 
 const SQLite = loadSqliteDriver();
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { AccessTokenError } from '@nestjs-microservices/runtime';
+import { AccessTokenError } from '@nestjs-microservices/nest-auth';
 import {
   type EndedSessionsResponse,
   ERROR_CODES,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { createAccessTokenVerifier, type VerifyAccessToken } from '@nestjs-microservices/runtime';
+import { createAccessTokenVerifier, type VerifyAccessToken } from '@nestjs-microservices/nest-auth';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, type AccessTokenClaims } from '@nestjs-microservices/shared';
 import { createSigner } from 'fast-jwt';
 import { AuthConfig } from '../config/auth-config';

@@ -1,44 +1,15 @@
-/**
- * The access token: a JWT (RFC 9068 profile) signed by the auth service with Ed25519 (`alg: EdDSA`), verified by
- * every gateway with the public keys of `auth.jwks`. These constants are the rules both sides apply.
- */
-export const ACCESS_TOKEN_TYPE = 'at+jwt';
-export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
-/** `tokenType` of the login and refresh answers, and the scheme of the `Authorization` header. */
-export const TOKEN_TYPE = 'Bearer';
-/** Defaults of `TOKEN_ISSUER` / `TOKEN_AUDIENCE`; both services must be configured with the same values. */
-export const DEFAULT_TOKEN_ISSUER = 'urn:nestjs-microservices:auth';
-export const DEFAULT_TOKEN_AUDIENCE = 'urn:nestjs-microservices:api';
-/** How far a verifier's clock may be off the signer's: applied to `exp`, `nbf` and `iat`. */
-export const MAX_CLOCK_TOLERANCE_SECONDS = 30;
-
-/** The claims of every access token; all are required. */
-export interface AccessTokenClaims {
-  iss: string;
-  aud: string;
-  /** The user id. */
-  sub: string;
-  /** The session id: what a logout revokes. */
-  sid: string;
-  /** Unique per token. */
-  jti: string;
-  iat: number;
-  exp: number;
-  username: string;
-}
-
-export const ACCESS_TOKEN_CLAIMS = [
-  'iss',
-  'aud',
-  'sub',
-  'sid',
-  'jti',
-  'iat',
-  'exp',
-  'username',
-] as const satisfies readonly (keyof AccessTokenClaims)[];
+/** The access token's rules are the package's (`@nestjs-microservices/nest-auth`), which every verifier uses. */
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_CLAIMS,
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  TOKEN_MAX_LENGTH,
+  TOKEN_TYPE,
+} from '@nestjs-microservices/nest-auth/contract';
 
 /** A refresh token is this many random bytes, base64url-encoded (43 characters). */
 export const REFRESH_TOKEN_BYTES = 32;
-/** Longest token string either side accepts (access or refresh): anything longer is not ours. */
-export const TOKEN_MAX_LENGTH = 4_096;

@@ -4,7 +4,7 @@ import {
   ACCESS_TOKEN_TYPE,
   type AccessTokenClaims,
   TOKEN_MAX_LENGTH,
-} from '@nestjs-microservices/shared';
+} from '../contract/access-token';
 import { createVerifier, TokenError } from 'fast-jwt';
 
 export type AccessTokenErrorCode = 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
@@ -43,8 +43,8 @@ export interface AccessTokenVerifierOptions {
 export type VerifyAccessToken = (token: string) => Promise<AccessTokenClaims>;
 
 /**
- * The one definition of a valid access token, used by the gateway (keys from `auth.jwks`) and by the auth service
- * (its own keys): EdDSA only (so never `alg: none` nor an HMAC made with a public key), `typ: at+jwt`, the expected
+ * The one definition of a valid access token, used by the gateway (keys from `auth.jwks`), the auth service (its
+ * own keys) and every resource service using this package (keys from the gateway's JWKS over HTTP): EdDSA only (so never `alg: none` nor an HMAC made with a public key), `typ: at+jwt`, the expected
  * issuer and audience, every claim present and typed (`iat` included), not expired, not issued in the future beyond the
  * tolerance, and no longer-lived than ACCESS_TOKEN_TTL allows.
  */

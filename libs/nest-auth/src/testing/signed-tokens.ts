@@ -5,14 +5,14 @@ import {
   type AccessTokenClaims,
   DEFAULT_TOKEN_AUDIENCE,
   DEFAULT_TOKEN_ISSUER,
-  type PublicJwkResponse,
-} from '@nestjs-microservices/shared';
+} from '../lib/contract/access-token';
+import type { PublicSigningJwk } from '../lib/contract/jwks';
 
 /** For specs: an Ed25519 key pair as the auth service holds one, with its public JWK as `auth.jwks` lists it. */
 export interface TestSigningKey {
   kid: string;
   privateKey: KeyObject;
-  jwk: PublicJwkResponse;
+  jwk: PublicSigningJwk;
 }
 
 export function newSigningKey(kid: string = randomUUID()): TestSigningKey {

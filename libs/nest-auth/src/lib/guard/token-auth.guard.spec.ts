@@ -1,19 +1,21 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { ERROR_MESSAGES, type JwksResponse } from '@nestjs-microservices/shared';
-import { Registry } from 'prom-client';
-import type { AuthClient } from '../auth/auth.client';
-import { ApiError } from '../common/api-error';
-import { GatewayConfig, gatewayEnvSchema } from '../config/gateway-config';
-import { RevocationMetrics } from '../metrics/revocation.metrics';
-import { accessTokenClaims, jws, newSigningKey, signAccessToken } from '../testing/signed-tokens';
-import { AccessTokenGuard } from './access-token.guard';
-import type { AuthenticatedRequest } from './principal';
+import { RpcException } from '@nestjs/microservices';
+import { accessTokenClaims, jws, newSigningKey, signAccessToken } from '../../testing/signed-tokens';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '../contract/access-token';
+import type { JwksDocument as JwksResponse } from '../contract/jwks';
+import { TOKEN_ERROR_MESSAGES as ERROR_MESSAGES } from '../contract/token-errors';
+import { SigningKeySet } from '../keys/signing-key-set';
+import { RevokedSessions } from '../revocations/revoked-sessions';
+import { createAccessTokenVerifier } from '../verifier/access-token-verifier';
+import { CurrentUser, type PrincipalCarrier, principalOf } from './principal';
 import { Public } from './public.decorator';
-import { RevocationList } from './revocation-list';
-import { SigningKeysService } from './signing-keys.service';
-import { gatewayTokenVerifier } from './verify-access-token';
+import { TokenAuthException } from './token-auth.errors';
+import { TokenAuthGuard } from './token-auth.guard';
+import { TokenAuthenticator } from './token-authenticator';
+
+type AuthenticatedRequest = PrincipalCarrier & { headers: Record<string, string>; ip: string };
 
 class Routes {
   @Public()
@@ -38,42 +40,57 @@ const foreignKey = newSigningKey(signingKey.kid);
 const now = () => Math.floor(Date.now() / 1_000);
 
 interface Setup {
-  guard: AccessTokenGuard;
-  revocations: RevocationList;
+  guard: TokenAuthGuard;
+  revocations: RevokedSessions;
   jwks: jest.Mock<Promise<JwksResponse>>;
 }
 
-/** The real guard, verifier, keys cache and list; only the transport (`AuthClient.jwks`) is faked. */
-function setup(env: Record<string, string> = {}, jwks = jest.fn(() => Promise.resolve({ keys: [signingKey.jwk] }))) {
-  const config = new GatewayConfig(gatewayEnvSchema.parse(env));
-  const keys = new SigningKeysService({ jwks } as unknown as AuthClient, config);
-  const revocations = new RevocationList(config, new RevocationMetrics(new Registry()));
-  const guard = new AccessTokenGuard(gatewayTokenVerifier(config, keys), keys, revocations);
+/**
+ * The real guard, verifier, keys cache and list, with the platform's defaults (30 s tolerance, 15 min tokens, keys
+ * refetched at most every 5 s, 10,000 verified tokens remembered); only the key source is faked.
+ */
+function setup(
+  { cooldownMs = 5_000, cacheSize = 10_000 } = {},
+  jwks = jest.fn(() => Promise.resolve({ keys: [signingKey.jwk] })),
+) {
+  const keys = new SigningKeySet({ fetchJwks: jwks, refreshIntervalMs: 60_000, refetchCooldownMs: cooldownMs });
+  const revocations = new RevokedSessions(30_000);
+  const verify = createAccessTokenVerifier({
+    issuer: DEFAULT_TOKEN_ISSUER,
+    audience: DEFAULT_TOKEN_AUDIENCE,
+    clockToleranceSeconds: 30,
+    accessTtlMs: 900_000,
+    cacheSize,
+    resolveKey: (kid) => keys.resolveKey(kid),
+  });
+  const guard = new TokenAuthGuard(new TokenAuthenticator(verify, keys, revocations));
   return { guard, revocations, jwks } satisfies Setup;
 }
 
+const revokeFor = (sessionId: string) => [{ sessionId, untilMs: Date.now() + 60_000 }];
+
 function requestWith(authorization?: string): AuthenticatedRequest {
-  return { headers: authorization === undefined ? {} : { authorization }, ip: '192.0.2.7' } as AuthenticatedRequest;
+  return { headers: authorization === undefined ? {} : { authorization }, ip: '192.0.2.7' };
 }
 
 function contextFor(request: AuthenticatedRequest, handler = Routes.prototype.guarded, type: object = Routes) {
   return new ExecutionContextHost([request, {}], type as never, handler);
 }
 
-/** The code of the ApiError the guard refused with (or 'passed'). */
-async function outcome(guard: AccessTokenGuard, request: AuthenticatedRequest): Promise<string> {
+/** The code of the TokenAuthException the guard refused with (or 'passed'). */
+async function outcome(guard: TokenAuthGuard, request: AuthenticatedRequest): Promise<string> {
   try {
     await guard.canActivate(contextFor(request));
     return 'passed';
   } catch (error) {
-    if (error instanceof ApiError) return error.code;
+    if (error instanceof TokenAuthException) return error.code;
     throw error;
   }
 }
 
 const bearer = (token: string) => requestWith(`Bearer ${token}`);
 
-describe('AccessTokenGuard', () => {
+describe('TokenAuthGuard', () => {
   let logs: jest.SpyInstance[];
 
   beforeEach(() => {
@@ -212,7 +229,7 @@ describe('AccessTokenGuard', () => {
         .fn<Promise<JwksResponse>, []>()
         .mockResolvedValueOnce({ keys: [signingKey.jwk] })
         .mockResolvedValue({ keys: [signingKey.jwk, next.jwk] });
-      const { guard } = setup({ JWKS_REFETCH_COOLDOWN: '100ms' }, jwks);
+      const { guard } = setup({ cooldownMs: 100 }, jwks);
       await outcome(guard, bearer(genuine()));
       await new Promise((resolve) => setTimeout(resolve, 120));
 
@@ -231,19 +248,19 @@ describe('AccessTokenGuard', () => {
   it('a valid token of a revoked session → SESSION_REVOKED; other sessions pass', async () => {
     const { guard, revocations } = setup();
     const revoked = accessTokenClaims();
-    revocations.add([{ sessionId: revoked.sid, until: new Date(Date.now() + 60_000).toISOString() }]);
+    revocations.revoke(revokeFor(revoked.sid));
 
     await expect(outcome(guard, bearer(signAccessToken(signingKey, revoked)))).resolves.toBe('SESSION_REVOKED');
     await expect(outcome(guard, bearer(signAccessToken(signingKey)))).resolves.toBe('passed');
   });
 
   it('a revoked session is refused even when its token is in the verified-token cache', async () => {
-    const { guard, revocations } = setup({ VERIFIED_TOKEN_CACHE_SIZE: '100' });
+    const { guard, revocations } = setup({ cacheSize: 100 });
     const claims = accessTokenClaims();
     const token = signAccessToken(signingKey, claims);
     await expect(outcome(guard, bearer(token))).resolves.toBe('passed');
 
-    revocations.add([{ sessionId: claims.sid, until: new Date(Date.now() + 60_000).toISOString() }]);
+    revocations.revoke(revokeFor(claims.sid));
 
     await expect(outcome(guard, bearer(token))).resolves.toBe('SESSION_REVOKED');
   });
@@ -266,14 +283,15 @@ describe('AccessTokenGuard', () => {
     it('→ 503 AUTH_UNAVAILABLE while the auth service cannot give any; passes once it can', async () => {
       const jwks = jest
         .fn<Promise<JwksResponse>, []>()
-        .mockRejectedValueOnce(new ApiError('AUTH_UNAVAILABLE', ERROR_MESSAGES.AUTH_UNAVAILABLE))
+        .mockRejectedValueOnce(new Error('unreachable'))
         .mockResolvedValue({ keys: [signingKey.jwk] });
-      const { guard } = setup({ JWKS_REFETCH_COOLDOWN: '100ms', VERIFIED_TOKEN_CACHE_SIZE: '100' }, jwks);
+      const { guard } = setup({ cooldownMs: 100, cacheSize: 100 }, jwks);
       const token = signAccessToken(signingKey);
 
       const refusal = await guard.canActivate(contextFor(bearer(token))).catch((error: unknown) => error);
-      expect(refusal).toBeInstanceOf(ApiError);
-      expect((refusal as ApiError).toBody()).toEqual({
+      expect(refusal).toBeInstanceOf(TokenAuthException);
+      expect((refusal as TokenAuthException).getStatus()).toBe(503);
+      expect((refusal as TokenAuthException).getResponse()).toEqual({
         statusCode: 503,
         code: 'AUTH_UNAVAILABLE',
         message: ERROR_MESSAGES.AUTH_UNAVAILABLE,
@@ -304,5 +322,82 @@ describe('AccessTokenGuard', () => {
     for (const token of tokens) {
       for (const part of token.split('.').filter((segment) => segment.length > 8)) expect(lines).not.toContain(part);
     }
+  });
+
+  describe('the WWW-Authenticate challenge, on an Express response and on a Fastify reply', () => {
+    it.each([
+      ['Express', (set: jest.Mock) => ({ setHeader: set })],
+      ['Fastify', (set: jest.Mock) => ({ header: set })],
+    ])('%s', async (_label, response) => {
+      const { guard } = setup();
+      for (const [request, challenge] of [
+        [requestWith(), 'Bearer'],
+        [bearer('not.a-jwt'), `Bearer error="invalid_token", error_description="${ERROR_MESSAGES.INVALID_TOKEN}"`],
+      ] as const) {
+        const set = jest.fn();
+        const context = new ExecutionContextHost([request, response(set)], Routes as never, Routes.prototype.guarded);
+
+        await expect(guard.canActivate(context)).rejects.toBeInstanceOf(TokenAuthException);
+        expect(set).toHaveBeenCalledWith('www-authenticate', challenge);
+      }
+    });
+  });
+
+  describe("message handlers (@MessagePattern): the token is the payload's accessToken", () => {
+    const rpcContext = (data: unknown, handler = Routes.prototype.guarded) => {
+      const context = new ExecutionContextHost([data, { transport: 'test' }], Routes as never, handler);
+      context.setType('rpc');
+      return context;
+    };
+
+    it('passes a valid token, and @CurrentUser() gives its caller', async () => {
+      const { guard } = setup();
+      const claims = accessTokenClaims();
+      const context = rpcContext({ accessToken: signAccessToken(signingKey, claims), text: 'hi' });
+
+      await expect(guard.canActivate(context)).resolves.toBe(true);
+      expect(principalOf(context)).toMatchObject({
+        userId: claims.sub,
+        username: claims.username,
+        sessionId: claims.sid,
+      });
+      expect(CurrentUser).toBeDefined();
+    });
+
+    it.each<[string, unknown, string]>([
+      ['no payload', undefined, 'AUTHENTICATION_REQUIRED'],
+      ['no accessToken', { text: 'hi' }, 'AUTHENTICATION_REQUIRED'],
+      ['a forged token', { accessToken: signAccessToken(foreignKey) }, 'INVALID_TOKEN'],
+    ])('%s → RpcException', async (_label, data, code) => {
+      const { guard } = setup();
+
+      const refusal = await guard.canActivate(rpcContext(data)).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(RpcException);
+      expect((refusal as RpcException).getError()).toEqual({ status: 401, code, message: expect.any(String) });
+    });
+
+    it('a revoked session → SESSION_REVOKED; a @Public() handler needs no token', async () => {
+      const { guard, revocations } = setup();
+      const claims = accessTokenClaims();
+      revocations.revoke(revokeFor(claims.sid));
+
+      const refusal = await guard
+        .canActivate(rpcContext({ accessToken: signAccessToken(signingKey, claims) }))
+        .catch((error: unknown) => error);
+      expect((refusal as RpcException).getError()).toMatchObject({ code: 'SESSION_REVOKED' });
+      await expect(guard.canActivate(rpcContext({}, Routes.prototype.open))).resolves.toBe(true);
+    });
+  });
+
+  it('lets nothing through on a transport it cannot read a token from (fails closed), unless @Public()', async () => {
+    const { guard } = setup();
+    const context = (handler: () => void) => {
+      const host = new ExecutionContextHost([{}, {}], Routes as never, handler);
+      host.setType('ws');
+      return host;
+    };
+
+    await expect(guard.canActivate(context(Routes.prototype.guarded))).resolves.toBe(false);
+    await expect(guard.canActivate(context(Routes.prototype.open))).resolves.toBe(true);
   });
 });

@@ -1,0 +1,50 @@
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type TokenAuthOptions } from '@nestjs-microservices/nest-auth';
+import { accessTokenTtl, baseEnvSchema, duration, host, port } from '@nestjs-microservices/runtime';
+import { z } from 'zod';
+
+export const exampleEnvSchema = baseEnvSchema.extend({
+  HOST: host('127.0.0.1'),
+  PORT: port(3002),
+  // Where the gateway answers: its JWKS and its revocation feed are read from there.
+  GATEWAY_URL: z.url().default('http://127.0.0.1:3000'),
+  // The gateway's REVOCATION_FEED_TOKEN; unset = revoked sessions pass here until their tokens expire.
+  REVOCATION_FEED_TOKEN: z.string().trim().min(32).optional(),
+  REVOCATION_FEED_INTERVAL: duration('1s', '100ms', '1m'),
+  TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
+  TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+  ACCESS_TOKEN_TTL: accessTokenTtl(),
+  // The notes' own SQLite file (created with its directory when missing).
+  NOTES_DATABASE_PATH: z.string().trim().min(1).default('data/notes.sqlite'),
+});
+
+export type ExampleEnv = z.output<typeof exampleEnvSchema>;
+
+/** The example service's settings, validated at start-up. */
+export class ExampleConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly databasePath: string;
+  readonly shutdownTimeoutMs: number;
+  readonly tokenAuth: TokenAuthOptions;
+
+  constructor(env: ExampleEnv) {
+    this.host = env.HOST;
+    this.port = env.PORT;
+    this.databasePath = env.NOTES_DATABASE_PATH;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    const gateway = env.GATEWAY_URL.replace(/\/+$/, '');
+    this.tokenAuth = {
+      jwksUrl: `${gateway}/api/auth/jwks`,
+      issuer: env.TOKEN_ISSUER,
+      audience: env.TOKEN_AUDIENCE,
+      accessTokenTtlSeconds: Math.floor(env.ACCESS_TOKEN_TTL / 1_000),
+      ...(env.REVOCATION_FEED_TOKEN !== undefined && {
+        revocations: {
+          url: `${gateway}/api/auth/revocations`,
+          token: env.REVOCATION_FEED_TOKEN,
+          intervalMs: env.REVOCATION_FEED_INTERVAL,
+        },
+      }),
+    };
+  }
+}

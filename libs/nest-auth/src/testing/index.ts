@@ -1,0 +1,2 @@
+// For specs only (not in the published package): tokens signed as the auth service signs them.
+export * from './signed-tokens';
