@@ -88,6 +88,22 @@ describe('structured logs', () => {
     expect(JSON.stringify(audit)).not.toContain(USER);
   });
 
+  it('logs routine polls (health, key set) at debug, while an ordinary request gets its info line', async () => {
+    await sys().http.request('GET', '/api/health/live', { headers: { 'x-request-id': 'trace-e2e-poll' } });
+    await sys().http.request('GET', '/api/auth/jwks', { headers: { 'x-request-id': 'trace-e2e-poll' } });
+    await sys().http.request('GET', '/api/auth/me', { headers: { 'x-request-id': 'trace-e2e-ordinary' } });
+    const lines = await pollUntil(
+      async () => {
+        const found = (await jsonLines<LogLine>(sys().gateway.logFile)).filter(
+          (line) => line.requestId === 'trace-e2e-poll' || line.requestId === 'trace-e2e-ordinary',
+        );
+        return found.some((line) => line.requestId === 'trace-e2e-ordinary') ? found : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 100, description: 'the access line of GET /api/auth/me' },
+    );
+    expect(lines.filter((line) => line.requestId === 'trace-e2e-poll')).toEqual([]);
+  });
+
   it('writes an audit line for a failed login, without the submitted username', async () => {
     const requestId = 'trace-e2e-failed-login';
     await sys().http.request('POST', '/api/auth/login', {

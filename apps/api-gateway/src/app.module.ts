@@ -17,7 +17,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forRoot(GatewayConfig, config),
-        loggingModule(config, { service: 'gateway', http: true }),
+        loggingModule(config, {
+          service: 'gateway',
+          http: true,
+          quietPaths: ['/api/auth/revocations', '/api/auth/jwks', '/api/health/live', '/api/health/ready', '/metrics'],
+        }),
         // Before AuthModule: its access-token guard must run after the rate limit (global guards run in this order).
         RateLimitModule,
         AuthModule,

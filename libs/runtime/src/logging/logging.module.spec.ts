@@ -70,6 +70,23 @@ describe('requestLogging', () => {
     expect(lines).toMatchObject([{ level: 50, requestId: 'unknown', msg: 'request errored' }]);
   });
 
+  it('logs a successful poll of a quiet path at debug level (not written at LOG_LEVEL=log), a refused one at info', async () => {
+    const { lines, logger } = capture('log');
+    const quiet = new Set(['/api/auth/revocations']);
+    const polled = exchange('poll-1', '/api/auth/revocations?since=a.1');
+    requestLogging(logger, quiet)(polled.req, polled.res, () => undefined);
+    polled.res.emit('finish');
+    const refused = exchange('poll-2', '/api/auth/revocations');
+    requestLogging(logger, quiet)(refused.req, refused.res, () => undefined);
+    refused.res.statusCode = 401;
+    refused.res.emit('finish');
+    const other = exchange('me-1');
+    requestLogging(logger, quiet)(other.req, other.res, () => undefined);
+    other.res.emit('finish');
+    await flush();
+    expect(lines.map((line) => line['requestId'])).toEqual(['poll-2', 'me-1']);
+  });
+
   it('writes no access line above LOG_LEVEL=log, but still sets the request context', async () => {
     const { lines, logger } = capture('warn');
     const { req, res } = exchange('trace-3');

@@ -17,6 +17,11 @@ export interface LoggingOptions {
   service: string;
   /** Log one line per HTTP request (the gateway). */
   http: boolean;
+  /**
+   * Paths that machines poll (probes, key sets, the revocation feed): their successful requests are logged at
+   * `debug`, so a poll every second does not fill the log at the default level.
+   */
+  quietPaths?: readonly string[];
 }
 
 const PINO_LEVEL: Record<LogLevel, string> = {
@@ -116,7 +121,7 @@ export function createLogger(config: ProcessConfig, service: string): Logger {
  * paths) whatever the level. The access line holds method, URL, status and time only — nothing the redaction paths
  * could match — so it is written by a child without redaction, which costs a fraction of a redacted line.
  */
-export function requestLogging(logger: Logger) {
+export function requestLogging(logger: Logger, quietPaths: ReadonlySet<string> = new Set()) {
   const accessLog = logger.child({}, { redact: [] });
   return (req: RequestWithId, res: ServerResponse, next: () => void): void => {
     const requestId = typeof req.id === 'string' ? req.id : 'unknown';
@@ -132,6 +137,7 @@ export function requestLogging(logger: Logger) {
           responseTime: Date.now() - started,
         };
         if (res.statusCode >= 500) accessLog.error(line, 'request errored');
+        else if (res.statusCode < 400 && quietPaths.has(pathOf(req.url))) accessLog.debug(line, 'request completed');
         else accessLog.info(line, 'request completed');
       };
       res.once('finish', done);
@@ -141,20 +147,28 @@ export function requestLogging(logger: Logger) {
   };
 }
 
+const pathOf = (url: string | undefined): string => (url ?? '').split('?', 1)[0];
+
 /**
  * The root pino logger, for the few lines written so often that they skip Nest's `Logger` and the redaction paths
  * (the access line, the auth service's line per call). Only for lines built from fields that cannot hold a secret.
  */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+const QUIET_PATHS = Symbol('QUIET_PATHS');
 
 /** Applies `requestLogging` to every route of an HTTP app. */
 @Module({})
 class RequestLoggingModule implements NestModule {
-  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(QUIET_PATHS) private readonly quietPaths: readonly string[],
+  ) {}
 
   configure(consumer: MiddlewareConsumer): void {
     // `{*path}`: NestJS 11's route syntax for "everything".
-    consumer.apply(requestLogging(this.logger)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer
+      .apply(requestLogging(this.logger, new Set(this.quietPaths)))
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 
@@ -174,7 +188,10 @@ export function loggingModule(config: ProcessConfig, options: LoggingOptions): D
     module: options.http ? RequestLoggingModule : RootLoggerModule,
     global: true,
     imports: [nestjsPino],
-    providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+    providers: [
+      { provide: ROOT_LOGGER, useValue: logger },
+      { provide: QUIET_PATHS, useValue: options.quietPaths ?? [] },
+    ],
     exports: [ROOT_LOGGER],
   };
 }
