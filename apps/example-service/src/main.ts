@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { banner, loadConfigOrExit } from '@nestjs-microservices/runtime';
 import { AppModule } from './app.module';
 import { ExampleConfig, exampleEnvSchema } from './config/example-config';
+import { serveDemoWeb } from './demo-web/demo-web';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(exampleEnvSchema, (env) => new ExampleConfig(env));
@@ -14,9 +15,11 @@ async function bootstrap(): Promise<void> {
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
   app.enableShutdownHooks();
+  await serveDemoWeb(app, config);
   await app.listen(config.port, config.host);
   Logger.log(
     banner('Example service ready', {
+      demo: `http://${config.host}:${config.port}/ (gateway for the page: ${config.publicGatewayUrl})`,
       notes: `http://${config.host}:${config.port}/api/notes`,
       keys: config.tokenAuth.jwksUrl,
       revocations: config.tokenAuth.revocations?.url ?? 'off (REVOCATION_FEED_TOKEN)',

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ExampleConfig, exampleEnvSchema } from './example-config';
 
 const load = (env: Record<string, string>) => new ExampleConfig(exampleEnvSchema.parse(env));
@@ -28,5 +29,13 @@ describe('ExampleConfig', () => {
 
   it('refuses a feed token shorter than 32 characters', () => {
     expect(() => load({ REVOCATION_FEED_TOKEN: 'short' })).toThrow();
+  });
+
+  it("tells the demo page the gateway by PUBLIC_GATEWAY_URL (default http://localhost:3000) and finds the page's build", () => {
+    expect(load({})).toMatchObject({ publicGatewayUrl: 'http://localhost:3000' });
+    expect(load({ DEMO_WEB_DIR: 'web' }).demoWebDir).toBe(resolve('web'));
+    const config = load({ PUBLIC_GATEWAY_URL: 'https://auth.example.com/' });
+    expect(config.publicGatewayUrl).toBe('https://auth.example.com');
+    expect(() => load({ PUBLIC_GATEWAY_URL: 'not a url' })).toThrow();
   });
 });

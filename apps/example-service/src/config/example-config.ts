@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type TokenAuthOptions } from '@nestjs-microservices/nest-auth';
 import { accessTokenTtl, baseEnvSchema, duration, host, port } from '@nestjs-microservices/runtime';
 import { z } from 'zod';
@@ -7,6 +8,10 @@ export const exampleEnvSchema = baseEnvSchema.extend({
   PORT: port(3002),
   // Where the gateway answers: its JWKS and its revocation feed are read from there.
   GATEWAY_URL: z.url().default('http://127.0.0.1:3000'),
+  // The gateway as browsers reach it, told to the demo web app: the same host name as this service's page (same site).
+  PUBLIC_GATEWAY_URL: z.url().default('http://localhost:3000'),
+  // The built demo web app (npx nx build demo-web); default: dist/apps/demo-web beside this service's build.
+  DEMO_WEB_DIR: z.string().trim().min(1).optional(),
   // The gateway's REVOCATION_FEED_TOKEN; unset = revoked sessions pass here until their tokens expire.
   REVOCATION_FEED_TOKEN: z.string().trim().min(32).optional(),
   REVOCATION_FEED_INTERVAL: duration('1s', '100ms', '1m'),
@@ -26,12 +31,16 @@ export class ExampleConfig {
   readonly databasePath: string;
   readonly shutdownTimeoutMs: number;
   readonly tokenAuth: TokenAuthOptions;
+  readonly publicGatewayUrl: string;
+  readonly demoWebDir: string;
 
   constructor(env: ExampleEnv) {
     this.host = env.HOST;
     this.port = env.PORT;
     this.databasePath = env.NOTES_DATABASE_PATH;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.publicGatewayUrl = env.PUBLIC_GATEWAY_URL.replace(/\/+$/, '');
+    this.demoWebDir = resolve(env.DEMO_WEB_DIR ?? resolve(dirname(process.argv[1] ?? '.'), '..', 'demo-web'));
     const gateway = env.GATEWAY_URL.replace(/\/+$/, '');
     this.tokenAuth = {
       jwksUrl: `${gateway}/api/auth/jwks`,
