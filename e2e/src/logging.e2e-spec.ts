@@ -23,6 +23,7 @@ interface LogLine {
   userId?: string;
   sessionId?: string;
   reason?: string;
+  pattern?: string;
 }
 
 describe('structured logs', () => {
@@ -88,7 +89,7 @@ describe('structured logs', () => {
     expect(JSON.stringify(audit)).not.toContain(USER);
   });
 
-  it('logs routine polls (health, key set) at debug, while an ordinary request gets its info line', async () => {
+  it('logs routine polls (health, key set, revocation feed) at debug in both apps, while an ordinary request gets its info line', async () => {
     await sys().http.request('GET', '/api/health/live', { headers: { 'x-request-id': 'trace-e2e-poll' } });
     await sys().http.request('GET', '/api/auth/jwks', { headers: { 'x-request-id': 'trace-e2e-poll' } });
     await sys().http.request('GET', '/api/auth/me', { headers: { 'x-request-id': 'trace-e2e-ordinary' } });
@@ -102,6 +103,11 @@ describe('structured logs', () => {
       { timeoutMs: 5_000, intervalMs: 100, description: 'the access line of GET /api/auth/me' },
     );
     expect(lines.filter((line) => line.requestId === 'trace-e2e-poll')).toEqual([]);
+    // The gateway has polled the auth service's revocation feed every second since it started.
+    const authPolls = (await jsonLines<LogLine>(sys().auth.logFile)).filter(
+      (line) => line.pattern === 'auth.revocations' || line.pattern === 'auth.jwks',
+    );
+    expect(authPolls).toEqual([]);
   });
 
   it('writes an audit line for a failed login, without the submitted username', async () => {

@@ -58,6 +58,20 @@ describe('RpcCallTracker', () => {
     expect(Math.abs(sum * 1_000 - Number(line?.['durationMs']))).toBeLessThanOrEqual(0.05);
   });
 
+  it('logs answered routine polls (key set, revocation feed, health) at debug, their failures at info', async () => {
+    await call('auth.revocations', { meta: META, payload: {} }, () => Promise.resolve({ revoked: [] }));
+    await call('auth.jwks', { meta: META, payload: {} }, () => Promise.resolve({ keys: [] }));
+    await call('auth.health', { meta: META, payload: {} }, () => Promise.resolve({ status: 'ok' }));
+    await call('auth.revocations', { meta: META, payload: {} }, () =>
+      Promise.resolve(throwError(() => rpcError('AUTH_UNAVAILABLE', 'down'))),
+    );
+    await call('auth.login', { meta: META, payload: {} }, () => Promise.resolve({ user: {} }));
+    expect(logged.map((line) => [line['pattern'], line['outcome']])).toEqual([
+      ['auth.revocations', 'AUTH_UNAVAILABLE'],
+      ['auth.login', 'ok'],
+    ]);
+  });
+
   it('records a typed error under its code, and anything else as INTERNAL_ERROR', async () => {
     const invalid = rpcError('INVALID_CREDENTIALS', 'x');
     // Nest's handler answers a failure with an Observable of the exception filter's error.

@@ -7,6 +7,7 @@ import {
   ROOT_LOGGER,
 } from '@nestjs-microservices/runtime';
 import {
+  AUTH_PATTERNS,
   ERROR_CODES,
   ERROR_MESSAGES,
   type FieldError,
@@ -23,6 +24,13 @@ import { validateSync } from 'class-validator';
 import type { Logger } from 'pino';
 import { isObservable, type Observable, tap, throwError } from 'rxjs';
 import { RpcServerMetrics } from '../metrics/rpc-server.metrics';
+
+/** Polled by every gateway, often every second: their answered calls are logged at `debug` (failures still at info). */
+const ROUTINE_PATTERNS: ReadonlySet<string> = new Set([
+  AUTH_PATTERNS.jwks,
+  AUTH_PATTERNS.revocations,
+  AUTH_PATTERNS.health,
+]);
 
 /** The client IP to handle a request for, from its transport context and what its caller claims. */
 export type ClientIpOf = (context: unknown, claimed: string | undefined) => string | undefined;
@@ -88,7 +96,9 @@ export class RpcCallTracker {
   private record(pattern: string, requestId: string | undefined, outcome: string, started: number): void {
     const durationMs = performance.now() - started;
     this.metrics.observe(pattern, outcome, durationMs);
-    this.logger.info({ requestId, pattern, outcome, durationMs: Math.round(durationMs * 10) / 10 }, 'rpc call');
+    const line = { requestId, pattern, outcome, durationMs: Math.round(durationMs * 10) / 10 };
+    if (outcome === 'ok' && ROUTINE_PATTERNS.has(pattern)) this.logger.debug(line, 'rpc call');
+    else this.logger.info(line, 'rpc call');
   }
 }
 
