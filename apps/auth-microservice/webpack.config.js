@@ -9,6 +9,10 @@ module.exports = {
       devtoolModuleFilenameTemplate: '[absolute-resource-path]',
     }),
   },
+  // better-sqlite3-napi is an optional dependency, absent where npm skipped it (Node < 22); the Nx externals only
+  // cover packages present in node_modules, so webpack would try to bundle it and warn that it cannot resolve it.
+  // Left to Node's require, it is loaded only on Node 24+ (libs/runtime sqlite-driver.ts).
+  externals: [{ 'better-sqlite3-napi': 'commonjs better-sqlite3-napi' }],
   plugins: [
     new NxAppWebpackPlugin({
       target: 'node',
@@ -19,6 +23,7 @@ module.exports = {
       outputHashing: 'none',
       generatePackageJson: true,
       sourceMap: true,
+      mergeExternals: true,
     }),
   ],
 };

@@ -9,6 +9,8 @@ const OUT_DIR = resolve('dist/libs/client');
 export default defineConfig({
   entry: { index: resolve('libs/client/src/index.ts') },
   outDir: OUT_DIR,
+  // Rolldown's timing notice ("spent significant time in plugins") depends on machine load, not on the code.
+  checks: { pluginTimings: false },
   format: ['esm', 'cjs'],
   platform: 'neutral',
   target: 'es2022',

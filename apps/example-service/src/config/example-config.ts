@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type TokenAuthOptions } from '@nestjs-microservices/nest-auth';
 import { accessTokenTtl, baseEnvSchema, duration, host, port } from '@nestjs-microservices/runtime';
 import { z } from 'zod';
@@ -40,7 +40,8 @@ export class ExampleConfig {
     this.databasePath = env.NOTES_DATABASE_PATH;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.publicGatewayUrl = env.PUBLIC_GATEWAY_URL.replace(/\/+$/, '');
-    this.demoWebDir = resolve(env.DEMO_WEB_DIR ?? resolve(dirname(process.argv[1] ?? '.'), '..', 'demo-web'));
+    // Beside the bundle itself (webpack leaves __dirname to Node): process.argv[1] is Nx's launcher under `nx serve`.
+    this.demoWebDir = resolve(env.DEMO_WEB_DIR ?? resolve(__dirname, '..', 'demo-web'));
     const gateway = env.GATEWAY_URL.replace(/\/+$/, '');
     this.tokenAuth = {
       jwksUrl: `${gateway}/api/auth/jwks`,
