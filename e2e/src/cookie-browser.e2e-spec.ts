@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { type Browser, describeWithBrowser, launchChromium } from './support/browser';
 import { WORKSPACE_ROOT } from './support/paths';
-import { scrapeMetrics } from './support/prometheus';
+import { refreshesAnswered } from './support/prometheus';
 import { LOCALHOST, startSystem, type TestSystem } from './support/system';
 import { getFreePort } from './support/ports';
 
@@ -71,17 +71,6 @@ describeWithBrowser('cookie mode in Chromium on http://localhost', () => {
     return page;
   }
 
-  async function refreshesAnswered(status: string): Promise<number> {
-    const metrics = await scrapeMetrics(`${sys().baseUrl}/metrics`);
-    return (
-      metrics.value('http_request_duration_seconds_count', {
-        method: 'POST',
-        route: '/api/auth/refresh',
-        status_code: status,
-      }) ?? 0
-    );
-  }
-
   beforeAll(async () => {
     const appPort = await getFreePort(LOCALHOST);
     appOrigin = `http://localhost:${appPort}`;
@@ -128,10 +117,10 @@ describeWithBrowser('cookie mode in Chromium on http://localhost', () => {
 
     await page.reload();
     await page.waitForFunction(READY);
-    const before = await refreshesAnswered('200');
+    const before = await refreshesAnswered(sys().baseUrl, '200');
     const reloaded = await inPage(page, gateway, `return (await auth.me()).username;`);
     expect(reloaded).toEqual({ ok: true, value: 'browser_alice' });
-    expect((await refreshesAnswered('200')) - before).toBe(1);
+    expect((await refreshesAnswered(sys().baseUrl, '200')) - before).toBe(1);
     await page.close();
   });
 
@@ -141,7 +130,10 @@ describeWithBrowser('cookie mode in Chromium on http://localhost', () => {
     try {
       // 127.0.0.1 is another site than localhost, and not in CORS_ORIGINS.
       const page = await openApp(`http://${LOCALHOST}:${foreignPort}`);
-      const [before, refused] = [await refreshesAnswered('200'), await refreshesAnswered('400')];
+      const [before, refused] = [
+        await refreshesAnswered(sys().baseUrl, '200'),
+        await refreshesAnswered(sys().baseUrl, '400'),
+      ];
       expect(await inPage(page, gateway, `return (await auth.me()).username;`)).toEqual({
         ok: false,
         code: 'NETWORK_ERROR',
@@ -158,8 +150,8 @@ describeWithBrowser('cookie mode in Chromium on http://localhost', () => {
          }`,
       );
       expect(['opaque', 'blocked']).toContain(blind.value);
-      expect((await refreshesAnswered('400')) - refused).toBe(1);
-      expect((await refreshesAnswered('200')) - before).toBe(0);
+      expect((await refreshesAnswered(sys().baseUrl, '400')) - refused).toBe(1);
+      expect((await refreshesAnswered(sys().baseUrl, '200')) - before).toBe(0);
       await page.close();
     } finally {
       foreign.closeAllConnections();

@@ -13,7 +13,7 @@ import { type Browser, describeWithBrowser, launchChromium } from './support/bro
 import { WORKSPACE_ROOT } from './support/paths';
 import { getFreePort } from './support/ports';
 import type { AppProcess } from './support/processes';
-import { scrapeMetrics } from './support/prometheus';
+import { refreshesAnswered } from './support/prometheus';
 import { createExampleProcess, LOCALHOST, startSystem, type TestSystem } from './support/system';
 import { sleep } from './support/util';
 
@@ -78,17 +78,6 @@ describeWithBrowser('demo web app (apps/demo-web) in Chromium', () => {
     return response.status();
   }
 
-  async function refreshesAnswered(status: string): Promise<number> {
-    const metrics = await scrapeMetrics(`${sys().baseUrl}/metrics`);
-    return (
-      metrics.value('http_request_duration_seconds_count', {
-        method: 'POST',
-        route: '/api/auth/refresh',
-        status_code: status,
-      }) ?? 0
-    );
-  }
-
   beforeAll(async () => {
     const port = await getFreePort(LOCALHOST);
     appOrigin = `http://localhost:${port}`;
@@ -141,13 +130,13 @@ describeWithBrowser('demo web app (apps/demo-web) in Chromium', () => {
   });
 
   it('stays signed in after a reload (refresh by the cookie), still with no token visible to scripts', async () => {
-    const before = await refreshesAnswered('200');
+    const before = await refreshesAnswered(sys().baseUrl, '200');
     await pageA.reload();
     await stateIs(pageA, 'signed-in');
     await pageA.waitForSelector('#notes li');
     expect(await pageA.textContent('#username')).toBe(USERNAME);
     expect(await pageA.$$eval('#notes li', (items) => items.length)).toBe(2);
-    expect((await refreshesAnswered('200')) - before).toBe(1);
+    expect((await refreshesAnswered(sys().baseUrl, '200')) - before).toBe(1);
     expect(await scriptVisible(pageA)).toEqual({ cookie: '', storage: [] });
   });
 
@@ -212,7 +201,10 @@ describeWithBrowser('demo web app (apps/demo-web) in Chromium', () => {
       // localhost on another port: the same site (the SameSite cookie goes along), another origin, not in CORS_ORIGINS.
       const page = await openApp(browsers[0], `http://localhost:${foreignPort}`);
       const refresh = `http://localhost:${sys().gatewayPort}/api/auth/refresh`;
-      const [ok, refused] = [await refreshesAnswered('200'), await refreshesAnswered('403')];
+      const [ok, refused] = [
+        await refreshesAnswered(sys().baseUrl, '200'),
+        await refreshesAnswered(sys().baseUrl, '403'),
+      ];
       const attempts = await page.evaluate(async (url) => {
         const attempt = async (init: RequestInit): Promise<string> => {
           try {
@@ -232,8 +224,8 @@ describeWithBrowser('demo web app (apps/demo-web) in Chromium', () => {
       expect(attempts.asTheClient).toBe('blocked');
       // The answer is hidden from the page either way (opaque, or blocked by the gateway's CORP header).
       expect(['opaque', 'blocked']).toContain(attempts.blind);
-      expect((await refreshesAnswered('403')) - refused).toBe(1);
-      expect((await refreshesAnswered('200')) - ok).toBe(0);
+      expect((await refreshesAnswered(sys().baseUrl, '403')) - refused).toBe(1);
+      expect((await refreshesAnswered(sys().baseUrl, '200')) - ok).toBe(0);
       await page.close();
 
       // The cookie was not used up: the app itself still signs in with it.

@@ -71,3 +71,15 @@ export async function scrapeMetrics(url: string): Promise<MetricsSnapshot> {
   if (contentType !== PROMETHEUS_CONTENT_TYPE) throw new Error(`GET ${url}: content-type ${contentType}`);
   return new MetricsSnapshot(text);
 }
+
+/** Refresh requests the gateway at `gatewayUrl` has answered with `status`, from its own `/metrics`. */
+export async function refreshesAnswered(gatewayUrl: string, status: string): Promise<number> {
+  const metrics = await scrapeMetrics(`${gatewayUrl}/metrics`);
+  return (
+    metrics.value('http_request_duration_seconds_count', {
+      method: 'POST',
+      route: '/api/auth/refresh',
+      status_code: status,
+    }) ?? 0
+  );
+}
