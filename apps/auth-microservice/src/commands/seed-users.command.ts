@@ -18,6 +18,7 @@ import { PasswordHasher } from '../credentials/password-hasher.service';
 import { DatabaseModule } from '../database/database.module';
 import { DATABASE } from '../database/database.tokens';
 import type { Database } from '../database/database.types';
+import { UnitOfWork } from '../database/unit-of-work';
 import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { usernameKey } from '../users/username-key';
 import { usernameSkeleton } from '../users/username-skeleton';
@@ -100,7 +101,7 @@ export async function insertSeedUsers(
   let inserted = 0;
   const rowsPerTransaction = ROWS_PER_INSERT * INSERTS_PER_TRANSACTION;
   for (const chunk of batches(options.count, rowsPerTransaction)) {
-    inserted += await db.transaction().execute(async (trx) => {
+    inserted += await new UnitOfWork(db).run(async (trx) => {
       let count = 0;
       for (const batch of batches(chunk.end - chunk.start, ROWS_PER_INSERT)) {
         const now = new Date().toISOString();

@@ -6,6 +6,7 @@ import { DATABASE, DATABASE_DIALECT } from './database.tokens';
 import type { Database } from './database.types';
 import { migrateToLatest } from './migrate';
 import { dialectOf, openDatabase } from './open-database';
+import { UnitOfWork } from './unit-of-work';
 
 @Global()
 @Module({
@@ -32,8 +33,9 @@ import { dialectOf, openDatabase } from './open-database';
       inject: [AuthConfig],
       useFactory: (config: AuthConfig) => dialectOf(config.database.url),
     },
+    UnitOfWork,
   ],
-  exports: [DATABASE, DATABASE_DIALECT],
+  exports: [DATABASE, DATABASE_DIALECT, UnitOfWork],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}

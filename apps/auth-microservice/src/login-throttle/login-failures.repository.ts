@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { DATABASE, DATABASE_DIALECT } from '../database/database.tokens';
 import { type Database, type Dialect, toDate } from '../database/database.types';
-import type { FailureStats, ThrottleDecision } from './login-throttle.policy';
+import type { Executor, Tx } from '../database/unit-of-work';
+import type { FailureStats } from './login-throttle.policy';
 
 /** The first key of the PostgreSQL advisory locks taken here (two-key form); the second is the account's. */
 const THROTTLE_LOCK_SPACE = 0x6c746872;
@@ -26,39 +27,26 @@ export class LoginFailuresRepository {
   ) {}
 
   /**
-   * Reads the state of (account, client), asks `decide`, and if allowed records the attempt as a failure at `now`,
-   * all in one transaction serialised per account: concurrent attempts (on any instance) see each other's
-   * reservations. On PostgreSQL a transaction-scoped advisory lock on the account serialises them (READ COMMITTED:
-   * the reads that follow the lock see every reservation committed before it). On SQLite the one connection is
-   * held by the transaction; another process writing meanwhile makes the insert fail (its snapshot is stale), never
-   * interleave.
+   * Serialises the throttle's transactions on one account, on any instance: on PostgreSQL a transaction-scoped
+   * advisory lock (READ COMMITTED: the reads that follow it see every reservation committed before it). SQLite needs
+   * none: the transaction holds the one connection, and another process writing meanwhile makes its insert fail
+   * (its snapshot is stale), never interleave.
    */
-  async reserve(
-    usernameKey: string,
-    clientKey: string,
-    now: Date,
-    windows: ThrottleWindows,
-    decide: (state: ThrottleState) => ThrottleDecision,
-  ): Promise<{ decision: ThrottleDecision; state: ThrottleState }> {
-    return this.db.transaction().execute(async (trx) => {
-      if (this.dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(${sql.lit(THROTTLE_LOCK_SPACE)}, hashtext(${usernameKey}))`.execute(trx);
-      }
-      const state = await this.state(trx, usernameKey, clientKey, windows);
-      const decision = decide(state);
-      if (decision.allowed) {
-        await trx
-          .insertInto('login_failures')
-          .values({ id: uuidv7(), username_key: usernameKey, client_ip: clientKey, failed_at: now.toISOString() })
-          .execute();
-      }
-      return { decision, state };
-    });
+  async lockAccount(trx: Tx, usernameKey: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(${sql.lit(THROTTLE_LOCK_SPACE)}, hashtext(${usernameKey}))`.execute(trx);
+  }
+
+  async recordFailure(trx: Tx, usernameKey: string, clientKey: string, now: Date): Promise<void> {
+    await trx
+      .insertInto('login_failures')
+      .values({ id: uuidv7(), username_key: usernameKey, client_ip: clientKey, failed_at: now.toISOString() })
+      .execute();
   }
 
   /** Failures in the window on the account and from this client, and this client's last login: one statement. */
-  private async state(
-    trx: Transaction<Database>,
+  async state(
+    trx: Tx,
     usernameKey: string,
     clientKey: string,
     { failuresSince }: ThrottleWindows,
@@ -100,31 +88,21 @@ export class LoginFailuresRepository {
     };
   }
 
-  /**
-   * A correct password from this client: its failures (the reservation of this attempt included) stop counting
-   * against it, and, when `known` is given, it is recorded as a known client of the account at that time.
-   */
-  async succeeded(usernameKey: string, clientKey: string, known?: Date): Promise<void> {
-    const clear = (db: Kysely<Database>) =>
-      db
-        .deleteFrom('login_failures')
-        .where('username_key', '=', usernameKey)
-        .where('client_ip', '=', clientKey)
-        .execute();
-    if (!known) {
-      await clear(this.db);
-      return;
-    }
-    await this.db.transaction().execute(async (trx) => {
-      await clear(trx);
-      await trx
-        .insertInto('login_known_clients')
-        .values({ username_key: usernameKey, client_key: clientKey, last_success_at: known.toISOString() })
-        .onConflict((oc) =>
-          oc.columns(['username_key', 'client_key']).doUpdateSet({ last_success_at: known.toISOString() }),
-        )
-        .execute();
-    });
+  /** A correct password from this client: its failures (the reservation of this attempt included) stop counting. */
+  async clearFailures(usernameKey: string, clientKey: string, db: Executor = this.db): Promise<void> {
+    await db
+      .deleteFrom('login_failures')
+      .where('username_key', '=', usernameKey)
+      .where('client_ip', '=', clientKey)
+      .execute();
+  }
+
+  async recordKnownClient(trx: Tx, usernameKey: string, clientKey: string, at: Date): Promise<void> {
+    await trx
+      .insertInto('login_known_clients')
+      .values({ username_key: usernameKey, client_key: clientKey, last_success_at: at.toISOString() })
+      .onConflict((oc) => oc.columns(['username_key', 'client_key']).doUpdateSet({ last_success_at: at.toISOString() }))
+      .execute();
   }
 
   async pruneBefore(failuresBefore: Date, knownClientsBefore: Date): Promise<void> {

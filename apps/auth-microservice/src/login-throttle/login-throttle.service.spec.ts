@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
 import { openDatabase } from '../database/open-database';
@@ -43,7 +44,12 @@ describe('LoginThrottle (real repository on SQLite in memory)', () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
-    throttle = new LoginThrottle(new LoginFailuresRepository(db, 'sqlite'), new AuditLog(new Registry()), config);
+    throttle = new LoginThrottle(
+      new LoginFailuresRepository(db, 'sqlite'),
+      new AuditLog(new Registry()),
+      new UnitOfWork(db),
+      config,
+    );
   });
 
   afterEach(async () => {

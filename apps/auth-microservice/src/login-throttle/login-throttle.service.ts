@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig } from '../config/auth-config';
+import { UnitOfWork } from '../database/unit-of-work';
 import { usernameKey } from '../users/username-key';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { clientKey } from './client-key';
@@ -37,6 +38,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly failures: LoginFailuresRepository,
     private readonly audit: AuditLog,
+    private readonly uow: UnitOfWork,
     config: AuthConfig,
   ) {
     this.settings = { ...config.loginThrottle, windowMs: WINDOW_MS };
@@ -60,9 +62,16 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     const client = clientKey(clientIp);
     const now = new Date();
     const knownSince = now.getTime() - KNOWN_CLIENT_TTL_MS;
-    const { decision, state } = await this.failures.reserve(key, client, now, { failuresSince: since(now) }, (state) =>
-      decide({ ...state, knownClient: (state.lastSuccessAt?.getTime() ?? 0) > knownSince }, now, this.settings),
-    );
+    // Read, decide and reserve in one transaction serialised per account: concurrent attempts (on any instance)
+    // see each other's reservations.
+    const { decision, state } = await this.uow.run(async (trx) => {
+      await this.failures.lockAccount(trx, key);
+      const state = await this.failures.state(trx, key, client, { failuresSince: since(now) });
+      const knownClient = (state.lastSuccessAt?.getTime() ?? 0) > knownSince;
+      const decision = decide({ ...state, knownClient }, now, this.settings);
+      if (decision.allowed) await this.failures.recordFailure(trx, key, client, now);
+      return { decision, state };
+    });
     if (!decision.allowed) {
       const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
       this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
@@ -72,7 +81,16 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
       });
     }
     const recordedRecently = (state.lastSuccessAt?.getTime() ?? 0) > now.getTime() - KNOWN_CLIENT_REFRESH_MS;
-    return { succeeded: () => this.failures.succeeded(key, client, recordedRecently ? undefined : new Date()) };
+    return { succeeded: () => this.succeeded(key, client, recordedRecently ? undefined : new Date()) };
+  }
+
+  /** Clears the client's failures and, when `known` is given, records it as a known client of the account then. */
+  private async succeeded(key: string, client: string, known: Date | undefined): Promise<void> {
+    if (!known) return this.failures.clearFailures(key, client);
+    await this.uow.run(async (trx) => {
+      await this.failures.clearFailures(key, client, trx);
+      await this.failures.recordKnownClient(trx, key, client, known);
+    });
   }
 
   private async prune(): Promise<void> {

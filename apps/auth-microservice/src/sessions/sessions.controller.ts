@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   AUTH_PATTERNS,
   type EndedSessionsResponse,
@@ -13,6 +13,7 @@ import {
   type SessionResponse,
   type TokenResponse,
 } from '@nestjs-microservices/shared';
+import { ContractPattern } from '../common/contract-pattern.decorator';
 import { Meta } from '../common/request-meta.decorator';
 import { SessionsService } from './sessions.service';
 
@@ -20,32 +21,32 @@ import { SessionsService } from './sessions.service';
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
-  @MessagePattern(AUTH_PATTERNS.refresh)
+  @ContractPattern(AUTH_PATTERNS.refresh)
   refresh(@Payload(RPC_PAYLOAD) dto: RefreshDto, @Meta() meta: RequestMeta): Promise<TokenResponse> {
     return this.sessions.refresh(dto.refreshToken, meta);
   }
 
-  @MessagePattern(AUTH_PATTERNS.listSessions)
+  @ContractPattern(AUTH_PATTERNS.listSessions)
   list(@Payload(RPC_PAYLOAD) dto: SessionAuthDto): Promise<SessionResponse[]> {
     return this.sessions.list(dto.accessToken);
   }
 
-  @MessagePattern(AUTH_PATTERNS.endSession)
+  @ContractPattern(AUTH_PATTERNS.endSession)
   end(@Payload(RPC_PAYLOAD) dto: EndSessionDto, @Meta() meta: RequestMeta): Promise<EndedSessionsResponse> {
     return this.sessions.endOne(dto.accessToken, dto.sessionId, meta);
   }
 
-  @MessagePattern(AUTH_PATTERNS.logout)
+  @ContractPattern(AUTH_PATTERNS.logout)
   logout(@Payload(RPC_PAYLOAD) dto: SessionAuthDto, @Meta() meta: RequestMeta): Promise<EndedSessionsResponse> {
     return this.sessions.logout(dto.accessToken, meta);
   }
 
-  @MessagePattern(AUTH_PATTERNS.logoutAll)
+  @ContractPattern(AUTH_PATTERNS.logoutAll)
   logoutAll(@Payload(RPC_PAYLOAD) dto: SessionAuthDto, @Meta() meta: RequestMeta): Promise<EndedSessionsResponse> {
     return this.sessions.logoutAll(dto.accessToken, meta);
   }
 
-  @MessagePattern(AUTH_PATTERNS.revocations)
+  @ContractPattern(AUTH_PATTERNS.revocations)
   revocations(@Payload(RPC_PAYLOAD) dto: RevocationsQueryDto): Promise<RevocationsResponse> {
     return this.sessions.revocations(dto.since === undefined ? undefined : new Date(dto.since));
   }

@@ -2,13 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely, Selectable } from 'kysely';
 import { DATABASE, DATABASE_DIALECT } from '../database/database.tokens';
 import { type Database, type Dialect, type SessionsTable, toDate } from '../database/database.types';
+import type { Executor, Tx } from '../database/unit-of-work';
 import type { RevocationReason, Session } from './session';
 
 /** At most this many sessions are ended by one login (a lowered limit catches up over the next logins). */
 const EVICTION_BATCH = 500;
-
-/** The repository's methods take the executor to use, so a service can run several in one transaction. */
-export type Executor = Kysely<Database>;
 
 export interface RefreshTokenRow {
   sessionId: string;
@@ -24,33 +22,37 @@ export interface LockedSession {
 @Injectable()
 export class SessionsRepository {
   constructor(
-    @Inject(DATABASE) readonly db: Kysely<Database>,
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(DATABASE_DIALECT) private readonly dialect: Dialect,
   ) {}
 
   /**
-   * The session and its first refresh token, in one transaction that also ends the user's sessions beyond
-   * `maxActive` (least recently used first); returns the ids it ended.
+   * The session and its first refresh token; also ends the user's sessions beyond `maxActive` (least recently used
+   * first) and returns the ids it ended. In a transaction, so the limit holds however many logins run at once.
    */
-  async create(session: Session, refreshSecret: string, tokenHash: string, maxActive: number): Promise<string[]> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sessions')
-        .values({
-          id: session.id,
-          user_id: session.userId,
-          created_at: session.createdAt.toISOString(),
-          last_used_at: session.lastUsedAt.toISOString(),
-          idle_expires_at: session.idleExpiresAt.toISOString(),
-          expires_at: session.expiresAt.toISOString(),
-          ip: session.ip,
-          user_agent: session.userAgent,
-          refresh_secret: refreshSecret,
-        })
-        .execute();
-      await this.insertToken(trx, tokenHash, session.id, session.createdAt);
-      return this.revokeBeyond(trx, session.userId, maxActive, session.createdAt);
-    });
+  async create(
+    trx: Tx,
+    session: Session,
+    refreshSecret: string,
+    tokenHash: string,
+    maxActive: number,
+  ): Promise<string[]> {
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: session.id,
+        user_id: session.userId,
+        created_at: session.createdAt.toISOString(),
+        last_used_at: session.lastUsedAt.toISOString(),
+        idle_expires_at: session.idleExpiresAt.toISOString(),
+        expires_at: session.expiresAt.toISOString(),
+        ip: session.ip,
+        user_agent: session.userAgent,
+        refresh_secret: refreshSecret,
+      })
+      .execute();
+    await this.insertToken(trx, tokenHash, session.id, session.createdAt);
+    return this.revokeBeyond(trx, session.userId, maxActive, session.createdAt);
   }
 
   async findToken(db: Executor, tokenHash: string): Promise<RefreshTokenRow | undefined> {
@@ -66,7 +68,7 @@ export class SessionsRepository {
    * Reads a session and, on PostgreSQL, locks its row until the transaction ends: refreshes and revocations of one
    * session run one after the other. (SQLite runs one write transaction at a time anyway.)
    */
-  async lockSession(trx: Executor, id: string): Promise<LockedSession | undefined> {
+  async lockSession(trx: Tx, id: string): Promise<LockedSession | undefined> {
     const row = await trx
       .selectFrom('sessions')
       .selectAll()
@@ -77,7 +79,7 @@ export class SessionsRepository {
   }
 
   /** Which of these refresh tokens of the session exist, and their use: token hash → used at (or null). */
-  async findTokensOf(trx: Executor, sessionId: string, tokenHashes: string[]): Promise<Map<string, Date | null>> {
+  async findTokensOf(trx: Tx, sessionId: string, tokenHashes: string[]): Promise<Map<string, Date | null>> {
     const rows = await trx
       .selectFrom('refresh_tokens')
       .select(['token_hash', 'used_at'])
@@ -88,7 +90,7 @@ export class SessionsRepository {
   }
 
   /** False when another request used the token first. */
-  async markTokenUsed(trx: Executor, tokenHash: string, now: Date): Promise<boolean> {
+  async markTokenUsed(trx: Tx, tokenHash: string, now: Date): Promise<boolean> {
     const result = await trx
       .updateTable('refresh_tokens')
       .set({ used_at: now.toISOString() })
@@ -106,7 +108,7 @@ export class SessionsRepository {
   }
 
   /** Marks the session used now; `refreshSecret` gives a session from before migration 0006 its chain key. */
-  async touch(trx: Executor, id: string, now: Date, idleExpiresAt: Date, refreshSecret?: string): Promise<void> {
+  async touch(trx: Tx, id: string, now: Date, idleExpiresAt: Date, refreshSecret?: string): Promise<void> {
     await trx
       .updateTable('sessions')
       .set({ last_used_at: now.toISOString(), idle_expires_at: idleExpiresAt.toISOString() })
@@ -148,10 +150,10 @@ export class SessionsRepository {
    * it revoked, with the time written.
    */
   async revoke(
-    db: Executor,
     filter: { userId: string; only?: string; except?: string },
     reason: RevocationReason,
     now: Date,
+    db: Executor = this.db,
   ): Promise<string[]> {
     const rows = await db
       .updateTable('sessions')

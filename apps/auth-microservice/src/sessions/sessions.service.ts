@@ -23,7 +23,8 @@ import { hashRefreshToken, newChainSecret, newRefreshToken, RefreshChains } from
 import { isActive, type RevocationReason, type Session, toSessionResponse } from './session';
 import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
-import { type Executor, SessionsRepository } from './sessions.repository';
+import { type Tx, UnitOfWork } from '../database/unit-of-work';
+import { SessionsRepository } from './sessions.repository';
 
 /** Who a verified access token belongs to, once its session is known to be alive. */
 export interface Principal {
@@ -52,6 +53,7 @@ export class SessionsService {
     private readonly config: AuthConfig,
     private readonly metrics: SessionMetrics,
     private readonly broadcast: RevocationBroadcast,
+    private readonly uow: UnitOfWork,
   ) {
     this.chains = new RefreshChains(config.signingKeys.encryptionSecret);
   }
@@ -72,11 +74,8 @@ export class SessionsService {
       revokedAt: null,
     };
     const refresh = newRefreshToken();
-    const evicted = await this.sessions.create(
-      session,
-      newChainSecret(),
-      refresh.hash,
-      this.config.tokens.maxSessionsPerUser,
+    const evicted = await this.uow.run((trx) =>
+      this.sessions.create(trx, session, newChainSecret(), refresh.hash, this.config.tokens.maxSessionsPerUser),
     );
     this.audit.record('session.started', { userId: user.id, sessionId: session.id, clientIp: meta.clientIp });
     if (evicted.length > 0) this.ended(user.id, evicted, 'session_limit', meta, now);
@@ -97,7 +96,7 @@ export class SessionsService {
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
     const now = new Date();
     const hash = hashRefreshToken(refreshToken);
-    const outcome = await this.sessions.db.transaction().execute((trx) => this.rotate(trx, refreshToken, hash, now));
+    const outcome = await this.uow.run((trx) => this.rotate(trx, refreshToken, hash, now));
     this.metrics.countRefresh(outcome.kind);
     if (outcome.kind === 'invalid') throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
     const { session } = outcome;
@@ -115,7 +114,7 @@ export class SessionsService {
     return this.tokens({ userId: session.userId, username, sessionId: session.id }, session, outcome.refreshToken, now);
   }
 
-  private async rotate(trx: Executor, token: string, hash: string, now: Date): Promise<Rotation> {
+  private async rotate(trx: Tx, token: string, hash: string, now: Date): Promise<Rotation> {
     const found = await this.sessions.findToken(trx, hash);
     if (!found) return { kind: 'invalid' };
     const locked = await this.sessions.lockSession(trx, found.sessionId);
@@ -133,7 +132,7 @@ export class SessionsService {
       await this.sessions.insertToken(trx, successor.hash, session.id, now);
       next = successor.token;
     } else if (now.getTime() - usedAt.getTime() > this.config.tokens.reuseGraceMs) {
-      await this.sessions.revoke(trx, { userId: session.userId, only: session.id }, 'refresh_token_reused', now);
+      await this.sessions.revoke({ userId: session.userId, only: session.id }, 'refresh_token_reused', now, trx);
       return { kind: 'reused', session };
     } else {
       next = refreshSecret === null ? undefined : await this.liveEndOfChain(trx, session.id, refreshSecret, token);
@@ -152,12 +151,7 @@ export class SessionsService {
    * further on, so a client that keeps the last answer it received never holds a spent token. Undefined when `token`
    * was not rotated along the chain (by a version before migration 0006): refused, rather than start a second chain.
    */
-  private async liveEndOfChain(
-    trx: Executor,
-    sessionId: string,
-    secret: string,
-    token: string,
-  ): Promise<string | undefined> {
+  private async liveEndOfChain(trx: Tx, sessionId: string, secret: string, token: string): Promise<string | undefined> {
     let from = token;
     for (let hops = 0; hops < MAX_REPLAY_HOPS; hops += SUCCESSOR_BATCH) {
       const chain = this.chains.successors(secret, from, SUCCESSOR_BATCH);
@@ -215,12 +209,12 @@ export class SessionsService {
   }
 
   /** For a password change: inside the caller's transaction, so the new hash and the revocations land together. */
-  async endOthers(trx: Executor, principal: Principal, now: Date): Promise<string[]> {
+  async endOthers(trx: Tx, principal: Principal, now: Date): Promise<string[]> {
     return this.sessions.revoke(
-      trx,
       { userId: principal.userId, except: principal.sessionId },
       'password_changed',
       now,
+      trx,
     );
   }
 
@@ -247,7 +241,7 @@ export class SessionsService {
     meta: RequestMeta,
   ): Promise<EndedSessionsResponse> {
     const now = new Date();
-    const ids = await this.sessions.revoke(this.sessions.db, { userId: principal.userId, ...filter }, reason, now);
+    const ids = await this.sessions.revoke({ userId: principal.userId, ...filter }, reason, now);
     return this.ended(principal.userId, ids, reason, meta, now);
   }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { AuditLog } from '../audit/audit-log.service';
 import type { AuthConfig } from '../config/auth-config';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Database } from '../database/database.types';
 import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
@@ -30,6 +31,7 @@ export async function createSessionStack(
     config,
     new SessionMetrics(registry, repository),
     broadcast,
+    new UnitOfWork(db),
   );
   return { keys, tokens, repository, sessions, broadcast };
 }

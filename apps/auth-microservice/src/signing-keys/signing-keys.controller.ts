@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { AUTH_PATTERNS, type JwksResponse } from '@nestjs-microservices/shared';
+import { ContractPattern } from '../common/contract-pattern.decorator';
 import { SigningKeysService } from './signing-keys.service';
 
 @Controller()
 export class SigningKeysController {
   constructor(private readonly keys: SigningKeysService) {}
 
-  @MessagePattern(AUTH_PATTERNS.jwks)
+  @ContractPattern(AUTH_PATTERNS.jwks)
   jwks(): Promise<JwksResponse> {
     return this.keys.jwks();
   }

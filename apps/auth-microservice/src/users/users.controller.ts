@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   AUTH_PATTERNS,
   ChangePasswordRequestDto,
@@ -11,6 +11,7 @@ import {
   SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
+import { ContractPattern } from '../common/contract-pattern.decorator';
 import { Meta } from '../common/request-meta.decorator';
 import { UsersService } from './users.service';
 
@@ -18,17 +19,17 @@ import { UsersService } from './users.service';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @MessagePattern(AUTH_PATTERNS.signup)
+  @ContractPattern(AUTH_PATTERNS.signup)
   signup(@Payload(RPC_PAYLOAD) dto: SignupDto, @Meta() meta: RequestMeta): Promise<UserResponse> {
     return this.users.signup(dto, meta);
   }
 
-  @MessagePattern(AUTH_PATTERNS.login)
+  @ContractPattern(AUTH_PATTERNS.login)
   login(@Payload(RPC_PAYLOAD) dto: LoginDto, @Meta() meta: RequestMeta): Promise<LoginResponse> {
     return this.users.login(dto, meta);
   }
 
-  @MessagePattern(AUTH_PATTERNS.changePassword)
+  @ContractPattern(AUTH_PATTERNS.changePassword)
   changePassword(
     @Payload(RPC_PAYLOAD) dto: ChangePasswordRequestDto,
     @Meta() meta: RequestMeta,

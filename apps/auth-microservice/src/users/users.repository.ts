@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation } from '../database/database-errors';
 import { DATABASE } from '../database/database.tokens';
 import { type Database, toDate, type UsersTable } from '../database/database.types';
+import type { Executor } from '../database/unit-of-work';
 import type { User } from './user';
 import { usernameKey } from './username-key';
 import { usernameSkeleton } from './username-skeleton';
@@ -67,12 +68,7 @@ export class UsersRepository {
     return row && toUser(row);
   }
 
-  /** Runs `work` in one transaction; pass the executor it gets to the methods that take one. */
-  transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
-  }
-
-  async updatePasswordHash(id: string, passwordHash: string, now: Date, db: Kysely<Database> = this.db): Promise<void> {
+  async updatePasswordHash(id: string, passwordHash: string, now: Date, db: Executor = this.db): Promise<void> {
     await db
       .updateTable('users')
       .set({ password_hash: passwordHash, updated_at: now.toISOString() })

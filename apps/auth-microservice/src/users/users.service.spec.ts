@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { rpcErrorOf } from '../common/rpc-failure.spec-helpers';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { PasswordHasher } from '../credentials/password-hasher.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Database } from '../database/database.types';
 import { migrateToLatest } from '../database/migrate';
 import { openDatabase } from '../database/open-database';
@@ -34,12 +35,25 @@ const hasherWith = (memoryKib: number) =>
 async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, registry = new Registry()) {
   const audit = new AuditLog(registry);
   const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
-  const throttle = new LoginThrottle(new LoginFailuresRepository(db, 'sqlite'), audit, throttleConfig);
+  const throttle = new LoginThrottle(
+    new LoginFailuresRepository(db, 'sqlite'),
+    audit,
+    new UnitOfWork(db),
+    throttleConfig,
+  );
   const users = new UsersRepository(db);
   return {
     users,
     sessions,
-    service: new UsersService(users, hasher, new AccountMetrics(registry), throttle, audit, sessions),
+    service: new UsersService(
+      users,
+      hasher,
+      new AccountMetrics(registry),
+      throttle,
+      audit,
+      sessions,
+      new UnitOfWork(db),
+    ),
   };
 }
 

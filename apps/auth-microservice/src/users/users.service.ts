@@ -17,6 +17,7 @@ import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
 import { SessionsService } from '../sessions/sessions.service';
 import { type User, toUserResponse } from './user';
+import { UnitOfWork } from '../database/unit-of-work';
 import { UsersRepository } from './users.repository';
 
 @Injectable()
@@ -30,6 +31,7 @@ export class UsersService {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
     private readonly sessions: SessionsService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** Counted in `auth_signups_total` by outcome. */
@@ -75,7 +77,7 @@ export class UsersService {
     }
     const passwordHash = await this.hasher.hash(dto.newPassword);
     const now = new Date();
-    const ended = await this.users.transaction(async (trx) => {
+    const ended = await this.uow.run(async (trx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, now, trx);
       return this.sessions.endOthers(trx, principal, now);
     });
