@@ -40,7 +40,8 @@ export const duration = (fallback: string, min: string, max: string) => {
         return z.NEVER;
       }
       return ms;
-    });
+    })
+    .meta({ values: `${min} – ${max}` });
 };
 
 /**
@@ -51,9 +52,16 @@ export const accessTokenTtl = () => duration('15m', '1s', '24h');
 
 /** Settings every process has. */
 export const baseEnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
-  SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe(
+      '`development` (pretty logs), `production` (JSON logs and stricter checks: see docs/configuration.md) or `test` (JSON logs)',
+    ),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('log').describe('the lowest level logged; routine polls log at `debug`'),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000).describe(
+    'on SIGTERM/SIGINT, how long in-flight work may take before the process gives up and exits 1',
+  ),
 });
 
 /** `true`/`false` (also `1`/`0`, `yes`/`no`), case-insensitive. */
@@ -61,14 +69,16 @@ export const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
     .default(fallback ? 'true' : 'false')
-    .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()));
+    .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()))
+    .meta({ values: '`true`, `false` (or `1`/`0`, `yes`/`no`)' });
 
 /** Like `flag`, but `undefined` when unset: for a default that depends on other settings (e.g. NODE_ENV). */
 export const optionalFlag = () =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
     .optional()
-    .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value.toLowerCase())));
+    .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value.toLowerCase())))
+    .meta({ values: '`true`, `false` (or `1`/`0`, `yes`/`no`)' });
 
 /** A comma-separated list; empty means none; unset means `fallback`. Each item must pass `item`. */
 export const list = (item: z.ZodString, fallback = '') =>
@@ -81,7 +91,8 @@ export const list = (item: z.ZodString, fallback = '') =>
         .map((entry) => entry.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(item));
+    .pipe(z.array(item))
+    .meta({ values: 'comma-separated list' });
 
 export type BaseEnv = z.output<typeof baseEnvSchema>;
 

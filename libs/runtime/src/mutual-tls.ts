@@ -9,9 +9,11 @@ const optionalPath = z.string().trim().min(1).optional();
  * the CA that signed the other side's certificate. All three or none.
  */
 export const mutualTlsEnvShape = {
-  AUTH_TLS_CA: optionalPath,
-  AUTH_TLS_CERT: optionalPath,
-  AUTH_TLS_KEY: optionalPath,
+  AUTH_TLS_CA: optionalPath.describe(
+    "mutual TLS on the gateway ↔ auth service link (all three `AUTH_TLS_*` files or none): the CA file that signed the other side's certificate",
+  ),
+  AUTH_TLS_CERT: optionalPath.describe("mutual TLS: this process's certificate file"),
+  AUTH_TLS_KEY: optionalPath.describe("mutual TLS: this process's private key file"),
 };
 
 type MutualTlsEnv = { [K in keyof typeof mutualTlsEnvShape]?: string };

@@ -39,16 +39,22 @@ const origin = z.string().refine((value) => {
   }
 }, 'must be origins like https://app.example.com, comma-separated');
 
+const perWindow = (what: string, limit: number) =>
+  integer(limit, 1, 1_000_000).describe(`${what} per client IP per window`);
+const rateWindow = (limitVariable: string) =>
+  integer(60_000, 1_000, 86_400_000).describe(`the window of \`${limitVariable}\`, in milliseconds`);
+
 export const gatewayEnvSchema = baseEnvSchema
   .extend({
-    HOST: host('0.0.0.0'),
-    PORT: port(3000),
-    AUTH_TCP_HOST: host('127.0.0.1'),
-    AUTH_TCP_PORT: port(3001),
-    AUTH_RPC_TIMEOUT_MS: integer(5_000, 100, 60_000),
+    HOST: host('0.0.0.0').describe('HTTP bind address'),
+    PORT: port(3000).describe('HTTP port'),
+    AUTH_TCP_HOST: host('127.0.0.1').describe('with `TRANSPORT=tcp`: where the gateway reaches the auth service'),
+    AUTH_TCP_PORT: port(3001).describe("the auth service's TCP port"),
+    AUTH_RPC_TIMEOUT_MS: integer(5_000, 100, 60_000).describe(
+      'timeout of one call to the auth service (→ `504 UPSTREAM_TIMEOUT`)',
+    ),
     ...mutualTlsEnvShape,
     ...authTransportEnvShape,
-    // Shared state of several gateways (rate-limit counters); unset = in this process only.
     REDIS_URL: z
       .string()
       .trim()
@@ -56,49 +62,103 @@ export const gatewayEnvSchema = baseEnvSchema
         (value) => /^rediss?:\/\/\S+$/.test(value),
         'must be redis://[user:password@]host:port[/db] or rediss://…',
       )
-      .optional(),
-    // Every key this gateway writes starts with it: several deployments (or test runs) can share one Redis.
-    REDIS_KEY_PREFIX: z.string().trim().max(100).default('nestjs-microservices:'),
-    // The readiness check's call to the auth service: short, so a frozen service fails the check quickly.
-    HEALTH_TIMEOUT_MS: integer(1_000, 100, 10_000),
-    HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576),
-    // A request must have arrived whole within this (slow clients holding connections open are cut off: 408).
-    HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 1_000, 300_000),
-    // X-Forwarded-For counts only when the connection comes from one of these; empty = trust nobody.
-    TRUSTED_PROXIES: list(ipOrCidr),
-    // Browser origins allowed by CORS; empty = no CORS headers at all.
-    CORS_ORIGINS: list(origin),
-    RATE_LIMIT_ENABLED: flag(true),
-    RATE_LIMIT_SIGNUP_LIMIT: integer(10, 1, 1_000_000),
-    RATE_LIMIT_SIGNUP_TTL_MS: integer(60_000, 1_000, 86_400_000),
-    RATE_LIMIT_LOGIN_LIMIT: integer(20, 1, 1_000_000),
-    RATE_LIMIT_LOGIN_TTL_MS: integer(60_000, 1_000, 86_400_000),
-    RATE_LIMIT_REFRESH_LIMIT: integer(60, 1, 1_000_000),
-    RATE_LIMIT_REFRESH_TTL_MS: integer(60_000, 1_000, 86_400_000),
-    RATE_LIMIT_PASSWORD_LIMIT: integer(10, 1, 1_000_000),
-    RATE_LIMIT_PASSWORD_TTL_MS: integer(60_000, 1_000, 86_400_000),
+      .optional()
+      .meta({
+        description:
+          '`redis://[user:password@]host:port[/db]` or `rediss://…`: rate-limit counters shared by every gateway; unset = kept in each gateway',
+        example: 'redis://127.0.0.1:6379',
+      }),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .trim()
+      .max(100)
+      .default('nestjs-microservices:')
+      .describe(
+        'every Redis key the gateway writes starts with it: several deployments (or test runs) can share one Redis',
+      ),
+    HEALTH_TIMEOUT_MS: integer(1_000, 100, 10_000).describe(
+      "timeout of the readiness check's call to the auth service (→ `ready` 503): short, so a frozen service fails the check quickly",
+    ),
+    HTTP_BODY_LIMIT_BYTES: integer(16_384, 1_024, 1_048_576).describe(
+      'largest request body (→ `413 PAYLOAD_TOO_LARGE`)',
+    ),
+    HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 1_000, 300_000).describe(
+      'a request must have arrived whole within this, or the connection is cut off (→ `408 REQUEST_TIMEOUT`)',
+    ),
+    TRUSTED_PROXIES: list(ipOrCidr).describe(
+      'IPs/CIDR ranges whose `X-Forwarded-For` is believed; empty trusts nobody and uses the socket address',
+    ),
+    CORS_ORIGINS: list(origin).describe(
+      'browser origins allowed by CORS, with credentials; empty sends no CORS headers; also the only origins cookie mode accepts',
+    ),
+    RATE_LIMIT_ENABLED: flag(true).describe(
+      'per-client-IP rate limits on sign-up, login, refresh and password change (→ `429 RATE_LIMITED` with `Retry-After`)',
+    ),
+    RATE_LIMIT_SIGNUP_LIMIT: perWindow('sign-ups', 10),
+    RATE_LIMIT_SIGNUP_TTL_MS: rateWindow('RATE_LIMIT_SIGNUP_LIMIT'),
+    RATE_LIMIT_LOGIN_LIMIT: perWindow('logins', 20),
+    RATE_LIMIT_LOGIN_TTL_MS: rateWindow('RATE_LIMIT_LOGIN_LIMIT'),
+    RATE_LIMIT_REFRESH_LIMIT: perWindow('refreshes', 60),
+    RATE_LIMIT_REFRESH_TTL_MS: rateWindow('RATE_LIMIT_REFRESH_LIMIT'),
+    RATE_LIMIT_PASSWORD_LIMIT: perWindow('password changes', 10),
+    RATE_LIMIT_PASSWORD_TTL_MS: rateWindow('RATE_LIMIT_PASSWORD_LIMIT'),
     // Must match the auth service's settings: a token from another issuer or for another audience is refused.
-    TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
-    TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
-    TOKEN_CLOCK_TOLERANCE: duration(`${MAX_CLOCK_TOLERANCE_SECONDS}s`, '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
-    // The auth service's ACCESS_TOKEN_TTL (set it the same): a token claiming a longer lifetime is refused.
-    ACCESS_TOKEN_TTL: accessTokenTtl(),
-    JWKS_REFRESH_INTERVAL: duration('60s', '1s', '1h'),
-    // A token with an unknown `kid` makes the gateway ask for the keys again, at most once per this.
-    JWKS_REFETCH_COOLDOWN: duration('5s', '100ms', '5m'),
-    REVOCATION_SYNC_INTERVAL: duration('1s', '100ms', '1m'),
-    // Readiness fails when the revocation list has not been synced for this long (revoked tokens might pass).
-    REVOCATION_SYNC_STALE_AFTER: duration('5s', '1s', '10m'),
-    // The bearer token resource services send to GET /api/auth/revocations; unset = that feed is off (404).
-    REVOCATION_FEED_TOKEN: z.string().trim().min(32).optional(),
-    // Verified tokens remembered so a repeat skips the signature check (LRU); 0 = off.
-    VERIFIED_TOKEN_CACHE_SIZE: integer(10_000, 0, 1_000_000),
-    // Swagger UI and the OpenAPI document; unset = served, except with NODE_ENV=production.
-    DOCS_ENABLED: optionalFlag(),
-    // GET /metrics: on the public HTTP port, or with METRICS_PORT only on METRICS_HOST:METRICS_PORT.
-    METRICS_ENABLED: flag(true),
-    METRICS_HOST: host('127.0.0.1'),
-    METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    TOKEN_ISSUER: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_TOKEN_ISSUER)
+      .describe("the `iss` access tokens must carry: the auth service's `TOKEN_ISSUER`"),
+    TOKEN_AUDIENCE: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_TOKEN_AUDIENCE)
+      .describe("the `aud` access tokens must carry: the auth service's `TOKEN_AUDIENCE`"),
+    TOKEN_CLOCK_TOLERANCE: duration(
+      `${MAX_CLOCK_TOLERANCE_SECONDS}s`,
+      '0s',
+      `${MAX_CLOCK_TOLERANCE_SECONDS}s`,
+    ).describe('how far clocks may disagree when `exp`, `nbf` and `iat` are checked'),
+    ACCESS_TOKEN_TTL: accessTokenTtl().describe(
+      "the auth service's `ACCESS_TOKEN_TTL` (set it the same): a token whose `exp - iat` is longer (plus `TOKEN_CLOCK_TOLERANCE`) is refused",
+    ),
+    JWKS_REFRESH_INTERVAL: duration('60s', '1s', '1h').describe(
+      'how often the gateway refetches the public keys (`auth.jwks`)',
+    ),
+    JWKS_REFETCH_COOLDOWN: duration('5s', '100ms', '5m').describe(
+      'a token with an unknown `kid` makes the gateway ask for the keys again, at most once per this',
+    ),
+    REVOCATION_SYNC_INTERVAL: duration('1s', '100ms', '1m').describe('how often the gateway polls `auth.revocations`'),
+    REVOCATION_SYNC_STALE_AFTER: duration('5s', '1s', '10m').describe(
+      'readiness fails when the last successful poll of the revocation list is older than this (revoked tokens might pass)',
+    ),
+    REVOCATION_FEED_TOKEN: z
+      .string()
+      .trim()
+      .min(32)
+      .optional()
+      .describe(
+        'bearer token (≥ 32 characters) of `GET /api/auth/revocations`, the feed resource services follow; unset = the feed is off (404)',
+      ),
+    VERIFIED_TOKEN_CACHE_SIZE: integer(10_000, 0, 1_000_000).describe(
+      'verified tokens remembered (LRU, each until its `exp`) so a token seen again skips the signature check; `0` = off',
+    ),
+    DOCS_ENABLED: optionalFlag().meta({
+      description: 'Swagger UI at `/api/docs` and the OpenAPI document at `/api/docs-json`; off = 404',
+      defaultText: '`true`; `false` with `NODE_ENV=production`',
+    }),
+    METRICS_ENABLED: flag(true).describe('`GET /metrics`; `false` = 404 (the series are still recorded)'),
+    METRICS_HOST: host('127.0.0.1').describe('with `METRICS_PORT`: the address `GET /metrics` is served on'),
+    METRICS_PORT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65_535)
+      .optional()
+      .describe(
+        'when set, `GET /metrics` is served only on `METRICS_HOST`:`METRICS_PORT`, no longer on the public port',
+      ),
   })
   .superRefine((env, context) => {
     if (env.METRICS_PORT === env.PORT) {

@@ -28,64 +28,109 @@ const databaseUrl = z
   .default('sqlite:./data/auth.sqlite')
   .refine((url) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(url), {
     message: 'must be "sqlite:<path>" or "postgres://…"',
-  });
+  })
+  .describe('`sqlite:<path>` (embedded, the default) or `postgres://user:password@host:5432/db`');
 
 // At least 32 characters: the AES-256 key is derived from it, and a short secret would be guessable offline.
 const encryptionSecret = z
   .string()
   .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)')
-  .optional();
+  .optional()
+  .describe(
+    '≥ 32 characters; private signing keys are stored AES-256-GCM-encrypted with a key derived from it. **Required when `NODE_ENV=production`**; keep it in your secret store, and never change it without the old keys rotated out',
+  );
 
 export const authEnvSchema = baseEnvSchema
   .extend({
-    AUTH_TCP_HOST: host('127.0.0.1'),
-    AUTH_TCP_PORT: port(3001),
+    AUTH_TCP_HOST: host('127.0.0.1').describe(
+      'address the TCP transport listens on; anything but loopback needs mutual TLS in production',
+    ),
+    AUTH_TCP_PORT: port(3001).describe("the auth service's TCP port"),
     // 64 KiB is four times the largest request the gateway can send (a 16 KB body plus the envelope).
-    AUTH_TCP_MAX_FRAME_BYTES: integer(65_536, 1_024, MAX_FRAME_LENGTH),
-    AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000),
+    AUTH_TCP_MAX_FRAME_BYTES: integer(65_536, 1_024, MAX_FRAME_LENGTH).describe(
+      "largest TCP frame (and NATS request), in JSON characters as NestJS's framing counts them; the maximum, with one socket read of headroom, keeps a connection under 1 MiB of buffer",
+    ),
+    AUTH_TCP_INCOMPLETE_MESSAGE_TIMEOUT_MS: integer(10_000, 100, 10_000).describe(
+      'a half-sent frame is dropped, with its connection, after this',
+    ),
     // Each gateway holds one connection; the cap keeps a flood of idle sockets from exhausting the process.
-    AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535),
-    // A connection with no traffic either way for this long is closed, so idle sockets cannot hold every slot.
-    AUTH_TCP_IDLE_TIMEOUT_MS: integer(300_000, 100, 86_400_000),
+    AUTH_TCP_MAX_CONNECTIONS: integer(256, 1, 65_535).describe(
+      'connections beyond this are closed as soon as they are accepted (each gateway holds one)',
+    ),
+    AUTH_TCP_IDLE_TIMEOUT_MS: integer(300_000, 100, 86_400_000).describe(
+      'a connection with no traffic either way for this long is closed, so idle sockets cannot hold every slot; the gateway reconnects on its next request',
+    ),
     ...mutualTlsEnvShape,
-    // With mutual TLS: the certificate names (subject CN or a SAN, exactly) a caller must present one of; empty = any.
-    AUTH_TLS_ALLOWED_CLIENTS: list(z.string().min(1).max(255)),
+    AUTH_TLS_ALLOWED_CLIENTS: list(z.string().min(1).max(255)).describe(
+      'with mutual TLS: certificate names (subject CN or a SAN, exact) a caller must present one of, or be disconnected; empty = any certificate the CA signed',
+    ),
     ...authTransportEnvShape,
-    // With TRANSPORT=nats: the queue group every auth instance joins (each request goes to exactly one of them).
     NATS_QUEUE: z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, ".", "-" or "_"')
-      .default('auth-service'),
+      .default('auth-service')
+      .describe('with `TRANSPORT=nats`: the queue group every auth instance joins (each request goes to exactly one)'),
     DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: integer(10, 1, 100),
-    // PostgreSQL: how long a request waits for a connection before failing with 503 (below the gateway's timeout).
-    DATABASE_CONNECT_TIMEOUT: duration('2s', '100ms', '60s'),
-    ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304),
-    ARGON2_TIME_COST: integer(2, 1, 20),
-    ARGON2_PARALLELISM: integer(1, 1, 16),
-    // Brute-force protection: failures per account and client before delays start, the first delay (doubling
-    // after each further failure, up to the maximum), and the failures per account and hour that are checked at all.
-    LOGIN_THROTTLE_THRESHOLD: integer(5, 1, 1_000),
-    LOGIN_THROTTLE_BASE_DELAY_MS: integer(1_000, 1, 3_600_000),
-    LOGIN_THROTTLE_MAX_DELAY_MS: integer(900_000, 1, 3_600_000),
-    LOGIN_MAX_FAILURES_PER_HOUR: integer(100, 1, 100_000),
-    // GET /metrics for Prometheus, on loopback unless told otherwise; port 0 turns it off.
-    AUTH_METRICS_HOST: host('127.0.0.1'),
-    AUTH_METRICS_PORT: integer(9464, 0, 65_535),
-    TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
-    TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
-    TOKEN_CLOCK_TOLERANCE: duration('30s', '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`),
-    ACCESS_TOKEN_TTL: accessTokenTtl(),
-    REFRESH_TOKEN_IDLE_TTL: duration('14d', '1s', '365d'),
-    REFRESH_TOKEN_ABSOLUTE_TTL: duration('30d', '1s', '365d'),
-    // A used refresh token presented again within this window (two tabs refreshing at once) still works.
-    REFRESH_TOKEN_REUSE_GRACE: duration('10s', '0s', '5m'),
-    // Active sessions a user may hold; a login beyond it ends the least recently used ones (no unbounded growth).
-    SESSIONS_MAX_PER_USER: integer(100, 1, 10_000),
-    SIGNING_KEY_ROTATION_INTERVAL: duration('30d', '1s', '3650d'),
-    // A new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token.
-    SIGNING_KEY_PUBLISH_LEAD: duration('2m', '0s', '1d'),
+    DATABASE_POOL_SIZE: integer(10, 1, 100).describe('PostgreSQL connections per auth instance'),
+    DATABASE_CONNECT_TIMEOUT: duration('2s', '100ms', '60s').describe(
+      "PostgreSQL: the longest wait for a connection; then the request fails with `503 AUTH_UNAVAILABLE` (keep it below the gateway's `AUTH_RPC_TIMEOUT_MS`)",
+    ),
+    ARGON2_MEMORY_KIB: integer(19_456, 8_192, 4_194_304).describe(
+      'argon2id memory cost in KiB (19456 is the OWASP minimum); raising a parameter upgrades each hash at its next login',
+    ),
+    ARGON2_TIME_COST: integer(2, 1, 20).describe('argon2id iterations'),
+    ARGON2_PARALLELISM: integer(1, 1, 16).describe('argon2id lanes'),
+    LOGIN_THROTTLE_THRESHOLD: integer(5, 1, 1_000).describe(
+      'failed logins of one client on one account before each further attempt must wait',
+    ),
+    LOGIN_THROTTLE_BASE_DELAY_MS: integer(1_000, 1, 3_600_000).describe(
+      'the first wait; it doubles with each further failure',
+    ),
+    LOGIN_THROTTLE_MAX_DELAY_MS: integer(900_000, 1, 3_600_000).describe('the longest wait (15 min by default)'),
+    LOGIN_MAX_FAILURES_PER_HOUR: integer(100, 1, 100_000).describe(
+      'failures per account and hour after which clients that have failed on it are not heard until the hour moves on, except known clients (see docs/security.md)',
+    ),
+    AUTH_METRICS_HOST: host('127.0.0.1').describe(
+      "address of the auth service's own HTTP server for `GET /metrics` and `/health/live`, `/health/ready`",
+    ),
+    AUTH_METRICS_PORT: integer(9464, 0, 65_535).describe('its port; `0` turns it off'),
+    TOKEN_ISSUER: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_TOKEN_ISSUER)
+      .describe('`iss` of the access tokens issued; set the same on every verifier'),
+    TOKEN_AUDIENCE: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_TOKEN_AUDIENCE)
+      .describe('`aud` of the access tokens issued; set the same on every verifier'),
+    TOKEN_CLOCK_TOLERANCE: duration('30s', '0s', `${MAX_CLOCK_TOLERANCE_SECONDS}s`).describe(
+      'how far clocks may disagree when `exp`, `nbf` and `iat` are checked (the auth service verifies access tokens again on session calls)',
+    ),
+    ACCESS_TOKEN_TTL: accessTokenTtl().describe(
+      "access-token lifetime, never past the session's absolute expiry; set the same on every verifier, which refuses a token whose `exp - iat` is longer (plus `TOKEN_CLOCK_TOLERANCE`)",
+    ),
+    REFRESH_TOKEN_IDLE_TTL: duration('14d', '1s', '365d').describe(
+      'a session ends after this long without a refresh (at most `REFRESH_TOKEN_ABSOLUTE_TTL`)',
+    ),
+    REFRESH_TOKEN_ABSOLUTE_TTL: duration('30d', '1s', '365d').describe(
+      'a session ends this long after its login, whatever happens',
+    ),
+    REFRESH_TOKEN_REUSE_GRACE: duration('10s', '0s', '5m').describe(
+      'a used refresh token presented again within this gets the same successor (two tabs refreshing at once); later it ends the session as stolen',
+    ),
+    SESSIONS_MAX_PER_USER: integer(100, 1, 10_000).describe(
+      'active sessions a user may hold; a login beyond it ends the least recently used ones',
+    ),
+    SIGNING_KEY_ROTATION_INTERVAL: duration('30d', '1s', '3650d').describe(
+      'a new signing key is added when the newest is this old (or on demand: `npm run keys:rotate`)',
+    ),
+    SIGNING_KEY_PUBLISH_LEAD: duration('2m', '0s', '1d').describe(
+      "a new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token (keep it above the gateway's `JWKS_REFRESH_INTERVAL`)",
+    ),
     SIGNING_KEY_ENCRYPTION_SECRET: encryptionSecret,
   })
   .superRefine((env, context) => {

@@ -16,24 +16,34 @@ const optionalPath = z.string().trim().min(1).optional();
 
 /** Settings both apps read, with the same names and meaning on each side. */
 export const authTransportEnvShape = {
-  TRANSPORT: z.enum(AUTH_TRANSPORTS).default('tcp'),
-  NATS_URL: list(natsServerUrl, 'nats://127.0.0.1:4222').refine(
-    (servers) => servers.length > 0,
-    'must name at least one server',
+  TRANSPORT: z
+    .enum(AUTH_TRANSPORTS)
+    .default('tcp')
+    .describe(
+      '`tcp`: one auth service at `AUTH_TCP_HOST`:`AUTH_TCP_PORT`; `nats`: any number of auth instances behind NATS (set the same on both apps)',
+    ),
+  NATS_URL: list(natsServerUrl, 'nats://127.0.0.1:4222')
+    .refine((servers) => servers.length > 0, 'must name at least one server')
+    .meta({
+      description: 'NATS server(s), comma-separated (`nats://` or `tls://`), with `TRANSPORT=nats`',
+      values: 'comma-separated list',
+    }),
+  NATS_USER: optionalSecret.describe('NATS user name; with `NATS_PASSWORD` (both or neither)'),
+  NATS_PASSWORD: optionalSecret.describe('NATS password; with `NATS_USER`'),
+  NATS_TOKEN: optionalSecret.describe('NATS token, instead of `NATS_USER`/`NATS_PASSWORD`'),
+  NATS_TLS_CA: optionalPath.describe('TLS to NATS: the CA file its server certificate must chain to'),
+  NATS_TLS_CERT: optionalPath.describe(
+    'TLS to NATS: a client certificate file, if the server asks for one (with `NATS_TLS_KEY`: both or neither)',
   ),
-  NATS_USER: optionalSecret,
-  NATS_PASSWORD: optionalSecret,
-  NATS_TOKEN: optionalSecret,
-  // TLS to the NATS server: the CA its certificate must chain to; a client certificate and key if it asks for one.
-  NATS_TLS_CA: optionalPath,
-  NATS_TLS_CERT: optionalPath,
-  NATS_TLS_KEY: optionalPath,
-  // Subjects become `<prefix>.auth.login`…: several deployments (or test runs) can share one NATS server.
+  NATS_TLS_KEY: optionalPath.describe("TLS to NATS: the client certificate's key file (with `NATS_TLS_CERT`)"),
   NATS_SUBJECT_PREFIX: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, "-" or "_" (no dots, spaces or wildcards)')
-    .default(''),
+    .default('')
+    .describe(
+      'subjects become `<prefix>.auth.login`…, so several deployments (or test runs) can share one NATS server; letters, digits, `-`, `_`',
+    ),
 };
 
 type AuthTransportEnv = z.output<z.ZodObject<typeof authTransportEnvShape>>;
