@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run start:cluster`: the production topology on one machine — 3 auth instances in one NATS queue group on
 // one PostgreSQL database, and 2 gateways (consecutive ports from PORT, default 3000) sharing rate limits in Redis.
-// Needs PostgreSQL, NATS and Redis running (see the README's "Deployment"); Ctrl-C stops everything.
+// Needs PostgreSQL, NATS and Redis running (see docs/deployment.md); Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -24,7 +24,7 @@ const PASSWORD = 'Demo-Notes-Secret-Kestrel-41';
 const REVOCATION_DEADLINE_MS = 2_000;
 // Looks like markup: it must come back as text, never as elements.
 const HOSTILE_NOTE = '<img src=x onerror="window.__xss = 1">Buy milk & <b>bread</b>';
-// `UPDATE_DEMO_SCREENSHOT=1` refreshes the README's picture; otherwise it goes to tmp/.
+// `UPDATE_DEMO_SCREENSHOT=1` refreshes the picture in the README and docs/demo-app.md; otherwise it goes to tmp/.
 const SCREENSHOT = process.env['UPDATE_DEMO_SCREENSHOT']
   ? join(WORKSPACE_ROOT, 'docs', 'images', 'demo-signed-in.png')
   : join(WORKSPACE_ROOT, 'tmp', 'e2e-screenshots', 'demo-signed-in.png');

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of both processes: the gateway's `GET /metrics` (outside `/api`) and the auth
  * service's own metrics port, scraped before and after real requests; every series named in the
- * README must move by exactly what those requests did.
+ * metrics table of docs/operations.md must move by exactly what those requests did.
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';

@@ -16,7 +16,7 @@ export function testRedisUrl(): string {
 
 /**
  * Why the scale-out suites cannot run here, or undefined when they can: they need NATS and PostgreSQL
- * (and Redis), i.e. `npm run test:e2e:nats` (see the README's "Tests").
+ * (and Redis), i.e. `npm run test:e2e:nats` (see docs/testing.md).
  */
 export function scaleOutUnavailableReason(): string | undefined {
   if (testTransport() !== 'nats' || !usingPostgres()) {
