@@ -15,7 +15,7 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
 
 /**
  * The headers helmet sets for `options`, computed once. With no nonces and no per-request directives they are the
- * same on every response, and `@fastify/helmet` rebuilt them on every request (~14% of the gateway's CPU on `/me`).
+ * same on every response, and `@fastify/helmet` rebuilt them on every request (its cost: docs/performance.md).
  */
 export function securityHeaders(options: Readonly<HelmetOptions> = HELMET_OPTIONS): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};

@@ -42,8 +42,8 @@ export type ClientIpOf = (context: unknown, claimed: string | undefined) => stri
  * call gives its pattern, outcome and duration, recorded in `auth_rpc_server_duration_seconds` too.
  *
  * This is the work of a Nest interceptor, done at the transport instead: with any interceptor registered, Nest calls
- * `AsyncResource.bind` twice per message, which on Node 20 builds deprecation wrappers each time (~9% of the auth
- * service's CPU on `/sessions`).
+ * `AsyncResource.bind` twice per message, which on Node 20 builds deprecation wrappers each time, on every message
+ * (what it cost and what this saved: docs/performance.md, "Optimised so far").
  */
 @Injectable()
 export class RpcCallTracker {

@@ -5,8 +5,8 @@ const JSON_LITERALS = new Set(['true', 'false', 'null']);
 
 /**
  * The handler route of an incoming pattern. Nest's `getRouteFromPattern` first tries `JSON.parse` on every pattern,
- * so a plain one like 'auth.login' throws a SyntaxError (stack trace included) on every message: 4% of the auth
- * service's CPU. A plain pattern is its own route, exactly as Nest would compute it; anything else goes to `nest`.
+ * so a plain one like 'auth.login' throws a SyntaxError (stack trace included) on every message, all of it wasted
+ * work (docs/performance.md). A plain pattern is its own route, exactly as Nest would compute it; anything else goes to `nest`.
  */
 export function routeOfPattern(pattern: string, nest: (pattern: string) => string): string {
   return PLAIN_PATTERN.test(pattern) && !JSON_LITERALS.has(pattern) ? pattern : nest(pattern);

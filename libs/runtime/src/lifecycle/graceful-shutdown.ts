@@ -13,8 +13,9 @@ export interface GracefulShutdownOptions {
 /**
  * SIGTERM/SIGINT: stop taking work, let in-flight work finish (the app's `close()` does both, see
  * each app's server), close the transport and the database, then exit 0. Nest's own
- * `enableShutdownHooks()` re-raises the signal after closing, so the process would end "killed by
- * SIGTERM" instead of exiting 0; and it has no deadline.
+ * `enableShutdownHooks()` does the same (since NestJS 11 its `useProcessExit` option exits 0 rather than
+ * re-raising the signal) but has no deadline: here the process exits 1 after `SHUTDOWN_TIMEOUT_MS`, saying
+ * so, instead of waiting on work that never finishes until the orchestrator kills it.
  */
 export function enableGracefulShutdown(app: INestApplicationContext, options: GracefulShutdownOptions): void {
   const exit = options.exit ?? ((code: number) => process.exit(code));

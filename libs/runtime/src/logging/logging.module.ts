@@ -96,8 +96,8 @@ export const LOG_FLUSH_INTERVAL_MS = 100;
 
 /**
  * The root logger. JSON lines go to stdout through an asynchronous destination that writes them in batches, instead
- * of one blocking write(2) per line (a quarter of the gateway's throughput at one access line per request); even
- * unbatched asynchronous writes cost the gateway 7% of its CPU. pino flushes what is pending synchronously when the
+ * of one blocking write(2) per line: at one access line per request, a write per line, blocking or not, costs the
+ * gateway more than the batches do (measured in docs/performance.md, "Optimised so far"). pino flushes what is pending synchronously when the
  * process exits; a SIGKILL can lose the lines of the last `LOG_FLUSH_INTERVAL_MS`.
  */
 export function createLogger(config: ProcessConfig, service: string): Logger {
