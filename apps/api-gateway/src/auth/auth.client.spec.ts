@@ -162,6 +162,22 @@ describe('AuthClient', () => {
     });
   });
 
+  it('logs a failed revocation poll at debug (the sync reports the outage once), a failed user call at warn', async () => {
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const { auth } = clientAnswering(() => throwError(() => new Error('connect ECONNREFUSED 127.0.0.1:3001')));
+
+    for (let poll = 0; poll < 3; poll++) {
+      await expect(apiErrorOf(auth.revocations({}, meta)).then((e) => e.code)).resolves.toBe('AUTH_UNAVAILABLE');
+    }
+    expect(warn).not.toHaveBeenCalled();
+    expect(debug).toHaveBeenCalledWith(
+      'auth.revocations: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)',
+    );
+
+    await apiErrorOf(auth.login(credentials, meta));
+    expect(warn).toHaveBeenCalledWith('auth.login: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)');
+  });
+
   it('turns a typed RPC error into an ApiError with the same code, message and details', async () => {
     const details = [{ field: 'username', messages: ['too short'] }];
     const { auth } = clientAnswering(() =>

@@ -147,7 +147,9 @@ export class AuthClient {
     }
     if (error instanceof Error) {
       // Connection refused, reset or closed while waiting: the service is not there.
-      this.logger.warn(`${pattern}: auth service unavailable (${error.message})`);
+      const line = `${pattern}: auth service unavailable (${error.message})`;
+      if (OUTAGE_REPORTED_BY_CALLER.has(pattern)) this.logger.debug(line);
+      else this.logger.warn(line);
       return new ApiError(ERROR_CODES.AUTH_UNAVAILABLE, ERROR_MESSAGES.AUTH_UNAVAILABLE);
     }
     // The service answered, but not with the contract's error shape: a bug on its side.
@@ -155,6 +157,12 @@ export class AuthClient {
     return new ApiError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR);
   }
 }
+
+/**
+ * Polled every `REVOCATION_SYNC_INTERVAL` (1 s): while the auth service is down, a warning per poll would fill the log.
+ * The revocation sync warns once per outage and says when it recovers; `revocation_sync_failures_total` counts each.
+ */
+const OUTAGE_REPORTED_BY_CALLER: ReadonlySet<Pattern> = new Set<Pattern>([AUTH_PATTERNS.revocations]);
 
 /** The sessions an error says it ended, if it carries a list of them (entries are checked by the revocation list). */
 function endedSessionsOf(error: RpcErrorBody): RevokedSession[] | undefined {
