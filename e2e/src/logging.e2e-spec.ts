@@ -75,7 +75,9 @@ describe('structured logs', () => {
     const authLines = await pollUntil(
       async () => {
         const lines = await tagged(sys().auth.logFile);
-        return lines.some((line) => line.audit === true) ? lines : undefined;
+        // The audit line is written during the call, the 'rpc call' line after it: wait for both.
+        const complete = lines.some((line) => line.audit === true) && lines.some((line) => line.msg === 'rpc call');
+        return complete ? lines : undefined;
       },
       { timeoutMs: 5_000, intervalMs: 100, description: `the auth service's lines with requestId ${REQUEST_ID}` },
     );
