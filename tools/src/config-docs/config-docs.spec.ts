@@ -97,7 +97,22 @@ describe('generate', () => {
   it('refuses a variable without a description, naming it and its schema', () => {
     const withHole = { schema: appSchema.extend({ SMTP_URL: z.url().optional() }) };
     const { missing, files } = generate(root, SECTIONS, (file) => (file === 'app.ts' ? withHole : load(file)));
-    expect(missing).toEqual(['SMTP_URL (schema in app.ts)']);
+    expect(missing).toEqual(['SMTP_URL has no description (schema in app.ts)']);
+    expect(files).toEqual([]);
+  });
+
+  it('refuses an exported env schema that no section lists', async () => {
+    await mkdir(join(root, 'apps', 'mail', 'src', 'config'), { recursive: true });
+    await writeFile(
+      join(root, 'apps', 'mail', 'src', 'config', 'mail-config.ts'),
+      'export const mailEnvSchema = {};\n',
+    );
+
+    const { missing, files } = generate(root, SECTIONS, load);
+
+    expect(missing).toEqual([
+      'mailEnvSchema (apps/mail/src/config/mail-config.ts) is not in tools/src/config-docs/sections.ts',
+    ]);
     expect(files).toEqual([]);
   });
 });
@@ -113,5 +128,5 @@ describe('the committed docs/configuration.md and .env.example', () => {
         text: file.generated,
       });
     }
-  });
+  }, 60_000); // loads and compiles the three apps' config modules
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describeShape, shapeOf } from './env-model';
 import {
   arrange,
@@ -23,7 +23,7 @@ export interface GeneratedFile {
 }
 
 export interface GenerateResult {
-  /** Variables without a description; when any, `files` is empty. */
+  /** Variables without a description, and env schemas the sections do not list; when any, `files` is empty. */
   missing: string[];
   files: GeneratedFile[];
 }
@@ -53,6 +53,34 @@ function formatMarkdown(text: string, filepath: string): string {
   return execFileSync(process.execPath, [cli, '--stdin-filepath', filepath], { input: text, encoding: 'utf8' });
 }
 
+const EXPORTED_ENV_SCHEMA = /^export const (\w+Env(?:Schema|Shape))\b/gm;
+
+function sourceFiles(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+/**
+ * Every exported `…EnvSchema` / `…EnvShape` in apps/ and libs/ must be in a section: an app that validates a schema
+ * of its own, or a new shared shape, cannot stay out of the reference unnoticed.
+ */
+export function unlistedSchemas(root: string, sections: ConfigSection[]): string[] {
+  const listed = new Set(sections.flatMap(({ schemas }) => schemas.map(({ file, name }) => `${file}#${name}`)));
+  return ['apps', 'libs'].flatMap((top) =>
+    sourceFiles(join(root, top)).flatMap((path) => {
+      const file = relative(root, path);
+      return [...readFileSync(path, 'utf8').matchAll(EXPORTED_ENV_SCHEMA)]
+        .map((match) => match[1] ?? '')
+        .filter((name) => !listed.has(`${file}#${name}`))
+        .map((name) => `${name} (${file}) is not in tools/src/config-docs/sections.ts`);
+    }),
+  );
+}
+
 const readOr = (path: string, fallback: string) => (existsSync(path) ? readFileSync(path, 'utf8') : fallback);
 
 export function generate(
@@ -61,7 +89,7 @@ export function generate(
   load?: ModuleLoader,
 ): GenerateResult {
   const documented = arrange(loadSections(root, sections, load));
-  const missing = missingDescriptions(documented);
+  const missing = [...unlistedSchemas(root, sections), ...missingDescriptions(documented)];
   if (missing.length) return { missing, files: [] };
 
   const docPath = resolve(root, CONFIGURATION_DOC);

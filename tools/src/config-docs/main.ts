@@ -31,9 +31,10 @@ function main(argv: string[]): number {
   const result = generate(ROOT);
   if (result.missing.length) {
     process.stderr.write(
-      `docs:config: ${result.missing.length} environment variable(s) without a description:\n` +
+      `docs:config: ${result.missing.length} problem(s) with the env schemas:\n` +
         result.missing.map((entry) => `  - ${entry}\n`).join('') +
-        "Give each one a one-line description in its schema, like its neighbours: NAME: integer(…).describe('what it does'),\n" +
+        "Give each variable a one-line description in its schema, like its neighbours: NAME: integer(…).describe('what it does'),\n" +
+        'list each new schema in tools/src/config-docs/sections.ts,\n' +
         'then run `npm run docs:config` (see "Adding or changing a variable" in docs/configuration.md).\n',
     );
     return 1;

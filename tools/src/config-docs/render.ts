@@ -52,7 +52,7 @@ export function arrange(loaded: LoadedSection[]): DocumentedSection[] {
 /** Every variable without a description, named with the file to add it in. */
 export function missingDescriptions(sections: DocumentedSection[]): string[] {
   return sections.flatMap(({ section, variables }) =>
-    variables.filter((v) => !v.description).map((v) => `${v.name} (${schemaList(section, false)})`),
+    variables.filter((v) => !v.description).map((v) => `${v.name} has no description (${schemaList(section, false)})`),
   );
 }
 
