@@ -67,10 +67,12 @@ async function apiErrorOf(promise: Promise<unknown>): Promise<ApiError> {
 
 describe('AuthClient', () => {
   let warn: jest.SpyInstance;
+  let debug: jest.SpyInstance;
   let logged: jest.SpyInstance;
 
   beforeEach(() => {
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
     logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
 
@@ -163,7 +165,6 @@ describe('AuthClient', () => {
   });
 
   it('logs a failed revocation poll at debug (the sync reports the outage once), a failed user call at warn', async () => {
-    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
     const { auth } = clientAnswering(() => throwError(() => new Error('connect ECONNREFUSED 127.0.0.1:3001')));
 
     for (let poll = 0; poll < 3; poll++) {
