@@ -218,7 +218,7 @@ describe('AuthClient', () => {
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(error.message).toBe(ERROR_MESSAGES.UPSTREAM_TIMEOUT);
     expect(performance.now() - start).toBeGreaterThanOrEqual(90);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('100 ms'));
+    expect(warn).toHaveBeenCalledWith({ requestId: expect.any(String) }, expect.stringContaining('100 ms'));
   });
 
   it.each([
@@ -246,7 +246,10 @@ describe('AuthClient', () => {
     const error = await apiErrorOf(auth.login(credentials, meta));
 
     expect(error.toBody()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: ERROR_MESSAGES.INTERNAL_ERROR });
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining(JSON.stringify(untyped)));
+    expect(logged).toHaveBeenCalledWith(
+      { requestId: expect.any(String) },
+      expect.stringContaining(JSON.stringify(untyped)),
+    );
   });
 });
 
@@ -328,6 +331,6 @@ describe('AuthClient.health', () => {
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(performance.now() - start).toBeGreaterThanOrEqual(190);
     expect(performance.now() - start).toBeLessThan(1_000);
-    expect(warn).toHaveBeenCalledWith('auth.health: no answer within 200 ms');
+    expect(warn).toHaveBeenCalledWith({ requestId: expect.any(String) }, 'auth.health: no answer within 200 ms');
   });
 });
