@@ -8,7 +8,7 @@ const RPS_WIDTH = 330;
 const GAP = 64;
 const RATIO_WIDTH = 200;
 const WIDTH = LABEL_WIDTH + RPS_WIDTH + GAP + RATIO_WIDTH + 70;
-const COLOURS = { A: '#3b7dd8', B: '#e08a1e', none: '#8a8a8a' } as const;
+const COLOURS = { A: '#3b7dd8', B: '#e08a1e', C: '#2e9e5b', P: '#b0449c', none: '#8a8a8a' } as const;
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -27,8 +27,8 @@ export function decades(values: readonly number[]): { lo: number; hi: number } {
 const tickLabel = (power: number) => (power >= 3 ? `${10 ** (power - 3)}k` : String(10 ** power));
 
 /**
- * A horizontal bar chart, one line per row: requests/s on a log scale (blue: compared with baseline A, bare
- * Fastify; orange: with baseline B, argon2id alone), and the ratio to that baseline on a linear scale.
+ * A horizontal bar chart, one line per row: requests/s on a log scale, coloured by the row's main baseline (A bare
+ * Fastify, B argon2id alone, C empty NestJS app, P the peer), and the ratio to that baseline on a linear scale.
  */
 export function renderChart(rows: readonly Row[], title: string): string {
   const { lo, hi } = decades(rows.map((row) => row.measurement.rps));
@@ -46,7 +46,9 @@ export function renderChart(rows: readonly Row[], title: string): string {
     `<text x="${LABEL_WIDTH}" y="${TOP - 12}" fill="#444">requests/s (log scale)</text>`,
     `<text x="${ratioLeft}" y="${TOP - 12}" fill="#444">ratio to its baseline</text>`,
     `<text x="${WIDTH - 10}" y="20" text-anchor="end" fill="#444">` +
-      `<tspan fill="${COLOURS.A}">■</tspan> vs A: bare Fastify` +
+      `<tspan fill="${COLOURS.C}">■</tspan> vs C: empty NestJS` +
+      `<tspan dx="14" fill="${COLOURS.A}">■</tspan> A: bare Fastify` +
+      `<tspan dx="14" fill="${COLOURS.P}">■</tspan> P: jose peer` +
       `<tspan dx="14" fill="${COLOURS.B}">■</tspan> vs B: argon2id alone` +
       `<tspan dx="14" fill="${COLOURS.none}">■</tspan> probe</text>`,
   ];

@@ -14,7 +14,7 @@ import { killAllNow } from './launcher';
 import { parseOptions, type BenchOptions, USAGE } from './options';
 import { renderMarkdown, renderText } from './report';
 import { type BenchReport, bestBaselines, evaluateTargets, type Row, withGrowthRatios, withRatios } from './results';
-import { type RunContext, runBaselineHash, runBaselineHttp, runGatewayScenarios } from './suite';
+import { type RunContext, runBaselineHash, runBaselineHttp, runBaselineNest, runGatewayScenarios } from './suite';
 import { AUTH_MAIN, GATEWAY_MAIN, ROOT } from './system';
 
 const GATEWAY_SCENARIOS = new Set(['me', 'sessions', 'refresh', 'login', 'signup', 'live-under-login']);
@@ -132,12 +132,16 @@ async function main(): Promise<number> {
     const selected = options.scenarios;
     const baselines = async (): Promise<Row[]> => [
       ...(selected.includes('baseline-http') ? [await runBaselineHttp(ctx)] : []),
+      ...(selected.includes('baseline-nest') ? [await runBaselineNest(ctx)] : []),
       ...(selected.includes('baseline-hash') ? [await runBaselineHash(ctx)] : []),
     ];
     const before = await baselines();
     const others: Row[] = [];
-    if (selected.some((name) => GATEWAY_SCENARIOS.has(name)))
-      others.push(...(await runGatewayScenarios(ctx, selected)));
+    if (selected.some((name) => GATEWAY_SCENARIOS.has(name))) {
+      const gateway = await runGatewayScenarios(ctx, selected);
+      others.push(...gateway.rows);
+      report.notes.push(...gateway.notes);
+    }
     if (selected.includes('growth')) report.growth = withGrowthRatios(await runGrowth(ctx));
     const after = others.length > 0 ? await baselines() : [];
     const { rows, notes } = bestBaselines(before, after);

@@ -69,10 +69,13 @@ describe('parseOptions', () => {
   it('adds the baselines the chosen scenarios are compared with, in run order', () => {
     expect(parseOptions(['--scenarios', 'login,me']).scenarios).toEqual([
       'baseline-http',
+      'baseline-nest',
       'baseline-hash',
+      'baseline-peer',
       'me',
       'login',
     ]);
+    expect(withBaselines(['sessions'])).toEqual(['baseline-http', 'baseline-nest', 'sessions']);
     expect(parseOptions(['--scenarios', 'growth', '--users', '50']).scenarios).toEqual(['growth']);
     expect(withBaselines(['live-under-login'])).toEqual(['baseline-hash', 'live-under-login']);
   });

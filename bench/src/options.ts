@@ -1,7 +1,9 @@
 /** Every scenario, in the order they run. */
 export const SCENARIOS = [
   'baseline-http',
+  'baseline-nest',
   'baseline-hash',
+  'baseline-peer',
   'me',
   'sessions',
   'refresh',
@@ -12,17 +14,33 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-/** Which baseline a scenario is compared with: A = bare Fastify (req/s), B = argon2id alone (hashes/s). */
-export const BASELINE_OF: Record<ScenarioName, 'A' | 'B' | undefined> = {
-  'baseline-http': 'A',
-  'baseline-hash': 'B',
-  me: 'A',
-  sessions: 'A',
-  refresh: 'A',
-  login: 'B',
-  signup: 'B',
-  'live-under-login': 'B', // the flood; the probe has a latency target only
-  growth: undefined, // compared with its own first step
+/**
+ * The baselines, each measured in the same run: A = bare Fastify (req/s); B = argon2id alone (hashes/s); C = an empty
+ * NestJS + Fastify app, the framework's own ceiling; P = the peer, a NestJS app whose guard verifies every token with
+ * `jose` against our JWKS (what a team would write without us).
+ */
+export type Baseline = 'A' | 'B' | 'C' | 'P';
+
+export const BASELINE_SCENARIO: Record<Baseline, ScenarioName> = {
+  A: 'baseline-http',
+  B: 'baseline-hash',
+  C: 'baseline-nest',
+  P: 'baseline-peer',
+};
+
+/** The baselines a scenario is compared with; the first is its main one (the chart's bar, the table's first ratio). */
+export const BASELINES_OF: Record<ScenarioName, readonly Baseline[]> = {
+  'baseline-http': ['A'],
+  'baseline-nest': ['C'],
+  'baseline-hash': ['B'],
+  'baseline-peer': ['P'],
+  me: ['C', 'P', 'A'],
+  sessions: ['C', 'A'],
+  refresh: ['C', 'A'],
+  login: ['B'],
+  signup: ['B'],
+  'live-under-login': ['B'], // the flood; the probe has a latency target only
+  growth: [], // compared with its own first step
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -93,8 +111,7 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 export function withBaselines(asked: readonly ScenarioName[]): ScenarioName[] {
   const wanted = new Set<ScenarioName>(asked);
   for (const name of asked) {
-    const baseline = BASELINE_OF[name];
-    if (baseline) wanted.add(baseline === 'A' ? 'baseline-http' : 'baseline-hash');
+    for (const baseline of BASELINES_OF[name]) wanted.add(BASELINE_SCENARIO[baseline]);
   }
   return SCENARIOS.filter((name) => wanted.has(name));
 }

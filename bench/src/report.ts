@@ -8,8 +8,13 @@ const GROWTH_HEAD_REST = ['sessions p50', 'p50 × first', 'auth RSS peak (sessio
 export const formatRps = (rps: number) =>
   rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(rps >= 10 ? 1 : 2);
 export const formatMs = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-const formatRatio = (ratio: number | undefined, baseline: string | undefined) =>
-  ratio === undefined || !baseline ? '—' : `${ratio.toFixed(2)} × ${baseline}`;
+/** Every ratio of the row, its main baseline's first: `0.74 × C, 5.20 × P, 0.50 × A`. */
+const formatRatios = (row: Row): string => {
+  const all = row.ratios ?? (row.ratio !== undefined && row.baseline ? { [row.baseline]: row.ratio } : {});
+  const main = (baseline: string) => Number(baseline === row.baseline);
+  const ratios = Object.entries(all).sort(([a], [b]) => main(b) - main(a));
+  return ratios.length === 0 ? '—' : ratios.map(([baseline, ratio]) => `${ratio.toFixed(2)} × ${baseline}`).join(', ');
+};
 const times = (ratio: number | undefined) => (ratio === undefined ? '—' : `${ratio.toFixed(2)} ×`);
 const mb = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
 
@@ -23,7 +28,7 @@ export function rowCells(row: Row): string[] {
     formatMs(latency.p99),
     formatMs(latency.max),
     String(errors.total),
-    formatRatio(row.ratio, row.baseline),
+    formatRatios(row),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Measurement } from './load';
 import { measurement } from './measurement.spec-helpers';
+import type { Baseline } from './options';
 import {
   bestBaselines,
   evaluateTargets,
@@ -10,7 +11,7 @@ import {
   withRatios,
 } from './results';
 
-const row = (id: string, baseline: 'A' | 'B' | undefined, m: Measurement): Row => ({
+const row = (id: string, baseline: Baseline | undefined, m: Measurement): Row => ({
   id,
   title: id,
   baseline,
@@ -56,6 +57,17 @@ describe('withRatios', () => {
     expect(rows.map((r) => r.ratio)).toEqual([1, 1, 0.6, 0.9, undefined]);
   });
 
+  it('compares /me with each of its baselines, the main one (C) first', () => {
+    const [, , , me] = withRatios([
+      row('baseline-http', 'A', measurement(60_000)),
+      row('baseline-nest', 'C', measurement(40_000)),
+      row('baseline-peer', 'P', measurement(5_000)),
+      row('me', 'C', measurement(30_000)),
+    ]);
+    expect(me?.ratio).toBe(0.75);
+    expect(me?.ratios).toEqual({ C: 0.75, P: 6, A: 0.5 });
+  });
+
   it('leaves the ratio out when the baseline did not run', () => {
     expect(withRatios([row('me', 'A', measurement(30_000))])[0]?.ratio).toBeUndefined();
   });
@@ -72,9 +84,12 @@ describe('withGrowthRatios', () => {
 describe('evaluateTargets', () => {
   const rows = withRatios([
     row('baseline-http', 'A', measurement(50_000)),
+    row('baseline-nest', 'C', measurement(40_000)),
     row('baseline-hash', 'B', measurement(100)),
-    row('me', 'A', measurement(31_000, { p99: 12 })),
-    row('sessions', 'A', measurement(12_000)),
+    row('baseline-peer', 'P', measurement(6_000)),
+    row('me', 'C', measurement(31_000, { p99: 12 })),
+    row('sessions', 'C', measurement(12_000)),
+    row('refresh', 'C', measurement(6_400)),
     row('login', 'B', measurement(86)),
     row('signup', 'B', measurement(84)),
     row('live-under-login', undefined, measurement(1_000, { p99: 20 })),
@@ -85,9 +100,11 @@ describe('evaluateTargets', () => {
   it('judges every target of the issue from the rows and the growth steps', () => {
     const targets = evaluateTargets(rows, withGrowthRatios([step(1_000, 200, 180), step(1_000_000, 229, 251)]));
     expect(byId(targets)).toEqual({
-      'me-ratio': ['62%', true],
+      'me-ratio': ['78%', true],
+      'me-vs-peer': ['5.17 ×', true],
       'me-p99': ['12 ms', false],
-      'sessions-ratio': ['24%', false],
+      'sessions-ratio': ['30%', false],
+      'refresh-ratio': ['16%', true],
       'login-ratio': ['86%', true],
       'signup-ratio': ['84%', false],
       'live-under-login-p99': ['20 ms', true],
@@ -101,8 +118,8 @@ describe('evaluateTargets', () => {
 
   it('a route that answered errors does not meet its throughput target', () => {
     const withErrors = withRatios([
-      row('baseline-http', 'A', measurement(50_000)),
-      row('me', 'A', measurement(40_000, {}, 3)),
+      row('baseline-nest', 'C', measurement(50_000)),
+      row('me', 'C', measurement(40_000, {}, 3)),
     ]);
     expect(evaluateTargets(withErrors, []).find((t) => t.id === 'me-ratio')?.met).toBe(false);
   });

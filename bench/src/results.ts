@@ -1,5 +1,5 @@
 import type { Measurement } from './load';
-import type { BenchOptions } from './options';
+import { type Baseline, BASELINE_SCENARIO, BASELINES_OF, type BenchOptions, type ScenarioName } from './options';
 
 /** One line of the table: a scenario (or one side of a two-sided one) and what it measured. */
 export interface Row {
@@ -7,11 +7,13 @@ export interface Row {
   id: string;
   /** What was asked, e.g. `GET /api/auth/me`. */
   title: string;
-  /** The baseline it is compared with: A = bare Fastify (req/s), B = argon2id alone (hashes/s); none for a probe. */
-  baseline?: 'A' | 'B';
+  /** Its main baseline (see `Baseline`); none for a probe. */
+  baseline?: Baseline;
   measurement: Measurement;
-  /** requests/s ÷ the baseline's, once both are known. */
+  /** requests/s ÷ the main baseline's, once both are known. */
   ratio?: number;
+  /** requests/s ÷ each baseline's it is compared with (`BASELINES_OF`), the main one included. */
+  ratios?: Partial<Record<Baseline, number>>;
   /** CPU used while measured, in cores (CPU seconds per second), by process: gateway, auth, bench (the load). */
   cpu?: Record<string, number>;
 }
@@ -84,13 +86,19 @@ export function bestBaselines(before: readonly Row[], after: readonly Row[]): { 
   return { rows, notes };
 }
 
-/** Fills in each row's ratio to its baseline of the same run (A: `baseline-http`, B: `baseline-hash`). */
+/** Fills in each row's ratios to the baselines of the same run it is compared with (`BASELINES_OF`). */
 export function withRatios(rows: readonly Row[]): Row[] {
-  const rps = (id: string) => rows.find((row) => row.id === id)?.measurement.rps;
-  const base = { A: rps('baseline-http'), B: rps('baseline-hash') };
+  const rps = (baseline: Baseline) => rows.find((row) => row.id === BASELINE_SCENARIO[baseline])?.measurement.rps;
   return rows.map((row) => {
-    const reference = row.baseline && base[row.baseline];
-    return reference ? { ...row, ratio: row.measurement.rps / reference } : { ...row };
+    const scenario = row.id.split(':')[0] as ScenarioName;
+    const compared = row.id.includes(':') ? (row.baseline ? [row.baseline] : []) : (BASELINES_OF[scenario] ?? []);
+    const ratios: Partial<Record<Baseline, number>> = {};
+    for (const baseline of compared) {
+      const reference = rps(baseline);
+      if (reference) ratios[baseline] = row.measurement.rps / reference;
+    }
+    const ratio = row.baseline && ratios[row.baseline];
+    return Object.keys(ratios).length === 0 ? { ...row } : { ...row, ratios, ...(ratio !== undefined && { ratio }) };
   });
 }
 
@@ -111,13 +119,15 @@ const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 /** Each target of the issue, met or not, from the rows (with ratios) and the growth steps. */
 export function evaluateTargets(rows: readonly Row[], growth: readonly GrowthStep[]): Target[] {
   const row = (id: string) => rows.find((candidate) => candidate.id === id);
-  const ratioTarget = (id: string, what: string, min: number, baseline: string): Target => {
+  const ratioTarget = (id: string, what: string, min: number, baseline: Baseline, name: string): Target => {
     const found = row(id);
+    const ratio = found?.ratios?.[baseline];
+    const multiple = min > 1;
     return {
-      id: `${id}-ratio`,
-      description: `${what} ≥ ${pct(min)} of ${baseline}`,
-      measured: found?.ratio === undefined ? '—' : pct(found.ratio),
-      met: found?.ratio === undefined ? undefined : found.ratio >= min && found.measurement.errors.total === 0,
+      id: baseline === 'P' ? `${id}-vs-peer` : `${id}-ratio`,
+      description: `${what} ≥ ${multiple ? `${min} × ${name}` : `${pct(min)} of ${name}`}`,
+      measured: ratio === undefined ? '—' : multiple ? `${ratio.toFixed(2)} ×` : pct(ratio),
+      met: ratio === undefined || !found ? undefined : ratio >= min && found.measurement.errors.total === 0,
     };
   };
   const p99Target = (id: string, what: string, maxMs: number): Target => {
@@ -132,11 +142,13 @@ export function evaluateTargets(rows: readonly Row[], growth: readonly GrowthSte
   const last = growth.length > 1 ? growth[growth.length - 1] : undefined;
   const first = growth[0];
   return [
-    ratioTarget('me', '`GET /api/auth/me` req/s', 0.6, 'baseline A'),
+    ratioTarget('me', '`GET /api/auth/me` req/s', 0.7, 'C', 'baseline C (empty NestJS app)'),
+    ratioTarget('me', '`GET /api/auth/me` req/s', 2, 'P', 'baseline P (NestJS + jose guard, no cache)'),
     p99Target('me', '`GET /api/auth/me`', 10),
-    ratioTarget('sessions', '`GET /api/auth/sessions` (one round trip) req/s', 0.25, 'baseline A'),
-    ratioTarget('login', '`POST /api/auth/login` req/s', 0.85, 'baseline B (hashes/s)'),
-    ratioTarget('signup', '`POST /api/auth/signup` req/s', 0.85, 'baseline B (hashes/s)'),
+    ratioTarget('sessions', '`GET /api/auth/sessions` (one round trip) req/s', 0.35, 'C', 'baseline C'),
+    ratioTarget('refresh', '`POST /api/auth/refresh` req/s', 0.15, 'C', 'baseline C'),
+    ratioTarget('login', '`POST /api/auth/login` req/s', 0.85, 'B', 'baseline B (hashes/s)'),
+    ratioTarget('signup', '`POST /api/auth/signup` req/s', 0.85, 'B', 'baseline B (hashes/s)'),
     p99Target('live-under-login', '`GET /api/health/live` under a login flood', 20),
     {
       id: 'growth-login-p50',

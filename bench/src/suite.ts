@@ -2,10 +2,10 @@ import { createBenchDatabase } from './database';
 import { measureHashing } from './hash-baseline';
 import { machineBusySeconds, type Managed } from './launcher';
 import { fire, type LoadOptions, type Measurement, measure } from './load';
-import type { BenchOptions, ScenarioName } from './options';
-import type { Row } from './results';
+import type { Baseline, BenchOptions, ScenarioName } from './options';
+import { bestBaselines, type Row } from './results';
 import { liveProbe, loginRoute, refreshRoute, signupRoute, tokenRoute } from './scenarios';
-import { BENCH_PASSWORD, loginAll, seededNames } from './sessions';
+import { BENCH_PASSWORD, loginAll, seededNames, type Session } from './sessions';
 import { type RunningSystem, seedUsers, startBaselineServer, startSystem } from './system';
 
 /** What every part of a run shares. */
@@ -60,6 +60,55 @@ export async function runBaselineHttp(ctx: RunContext): Promise<Row> {
   }
 }
 
+/** A bearer token as long as ours (an EdDSA JWT with our claims), for baseline C, which reads no token. */
+const TOKEN_SIZED_HEADER = { authorization: `Bearer ${'x'.repeat(420)}` };
+
+/** Baseline C: an empty NestJS + Fastify app answering a constant on `/api/auth/me`, in its own process. */
+export async function runBaselineNest(ctx: RunContext): Promise<Row> {
+  const { options } = ctx;
+  const { url, server } = await startBaselineServer(ctx.workDir, 'baseline-nest');
+  ctx.defer(() => server.stop());
+  try {
+    ctx.log('baseline C: empty NestJS + Fastify app, constant on /api/auth/me');
+    const load: LoadOptions = {
+      url,
+      connections: options.connections,
+      durationS: options.durationS,
+      requests: [{ method: 'GET', path: '/api/auth/me', headers: TOKEN_SIZED_HEADER }],
+    };
+    const { result, cpu } = await withCpu({ server }, () => measure(load, options.warmupS));
+    return { id: 'baseline-nest', title: 'baseline C: empty NestJS app', baseline: 'C', measurement: result, cpu };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Baseline P: the peer (a NestJS app verifying every token with `jose`, no cache) in its own process, with the
+ * gateway's JWKS and the same sessions' tokens as `/me`.
+ */
+async function runBaselinePeer(ctx: RunContext, system: RunningSystem, sessions: readonly Session[]): Promise<Row> {
+  const { options } = ctx;
+  const first = sessions[0];
+  const { url, server } = await startBaselineServer(ctx.workDir, 'baseline-peer', {
+    env: { PEER_JWKS_URL: `${system.baseUrl}/api/auth/jwks` },
+    headers: first ? { authorization: `Bearer ${first.accessToken}` } : {},
+  });
+  ctx.defer(() => server.stop());
+  try {
+    ctx.log('baseline P: NestJS app whose guard verifies every token with jose against our JWKS');
+    const load = tokenRoute(
+      { baseUrl: url.replace(/\/$/, ''), connections: options.connections, durationS: options.durationS },
+      '/api/auth/me',
+      sessions,
+    );
+    const { result, cpu } = await withCpu({ server }, () => measure(load, options.warmupS));
+    return { id: 'baseline-peer', title: 'baseline P: NestJS + jose guard', baseline: 'P', measurement: result, cpu };
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Baseline B: argon2id alone, same concurrency, in this process. */
 export async function runBaselineHash(ctx: RunContext): Promise<Row> {
   const { options } = ctx;
@@ -76,7 +125,10 @@ export async function runBaselineHash(ctx: RunContext): Promise<Row> {
 }
 
 /** Every selected scenario that goes through the gateway, on one system with a fresh database. */
-export async function runGatewayScenarios(ctx: RunContext, selected: readonly ScenarioName[]): Promise<Row[]> {
+export async function runGatewayScenarios(
+  ctx: RunContext,
+  selected: readonly ScenarioName[],
+): Promise<{ rows: Row[]; notes: string[] }> {
   const { options, workDir } = ctx;
   const database = await createBenchDatabase(options.db, workDir, 'main');
   ctx.defer(() => database.dispose());
@@ -91,25 +143,30 @@ export async function runGatewayScenarios(ctx: RunContext, selected: readonly Sc
     const base = { baseUrl: system.baseUrl, connections: options.connections, durationS: options.durationS };
     const processes = { gateway: system.gateway, auth: system.auth };
     const rows: Row[] = [];
-    const run = async (id: ScenarioName, title: string, baseline: 'A' | 'B', load: LoadOptions) => {
+    // P needs the system's JWKS and tokens: measured before and after the scenarios, like the other baselines.
+    const peer = selected.includes('baseline-peer');
+    const peerBefore = peer ? [await runBaselinePeer(ctx, system, sessions)] : [];
+    const run = async (id: ScenarioName, title: string, baseline: Baseline, load: LoadOptions) => {
       ctx.log(title);
       const { result, cpu } = await withCpu(processes, () => measure(load, options.warmupS));
       rows.push({ id, title, baseline, measurement: result, cpu });
     };
     for (const name of selected) {
-      if (name === 'me') await run(name, 'GET /api/auth/me', 'A', tokenRoute(base, '/api/auth/me', sessions));
+      if (name === 'me') await run(name, 'GET /api/auth/me', 'C', tokenRoute(base, '/api/auth/me', sessions));
       if (name === 'sessions') {
-        await run(name, 'GET /api/auth/sessions', 'A', tokenRoute(base, '/api/auth/sessions', sessions));
+        await run(name, 'GET /api/auth/sessions', 'C', tokenRoute(base, '/api/auth/sessions', sessions));
       }
       if (name === 'refresh') {
         const pool = await refreshPool(system, names, options.connections);
-        await run(name, 'POST /api/auth/refresh', 'A', refreshRoute(base, pool));
+        await run(name, 'POST /api/auth/refresh', 'C', refreshRoute(base, pool));
       }
       if (name === 'login') await run(name, 'POST /api/auth/login', 'B', loginRoute(base, names));
       if (name === 'signup') await run(name, 'POST /api/auth/signup', 'B', signupRoute(base, `s${process.pid}_`));
       if (name === 'live-under-login') rows.push(...(await liveUnderLogin(ctx, system, names)));
     }
-    return rows;
+    const peerAfter = peer && rows.length > 0 ? [await runBaselinePeer(ctx, system, sessions)] : [];
+    const best = bestBaselines(peerBefore, peerAfter);
+    return { rows: [...best.rows, ...rows], notes: best.notes };
   } finally {
     await system.stop();
     await database.dispose();

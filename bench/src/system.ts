@@ -128,17 +128,36 @@ export async function seedUsers(
   );
 }
 
-/** The bare Fastify server of baseline A, in its own process (see baseline-server.ts). */
-export async function startBaselineServer(workDir: string): Promise<{ url: string; server: Managed }> {
+/** How to start each HTTP baseline: its source file, and the path it answers (A: `/`, C and P: `/api/auth/me`). */
+const BASELINE_SERVERS = {
+  'baseline-http': { file: 'baseline-server.ts', path: '/' },
+  'baseline-nest': { file: 'baseline-nest.ts', path: '/api/auth/me' },
+  'baseline-peer': { file: 'baseline-peer.ts', path: '/api/auth/me' },
+} as const;
+
+/**
+ * An HTTP baseline in its own process (A: bare Fastify; C: empty NestJS app; P: the jose peer, which reads the JWKS at
+ * `env.PEER_JWKS_URL`). Ready once `path` answers 200 (with `headers`: P needs a valid token for that).
+ */
+export async function startBaselineServer(
+  workDir: string,
+  name: keyof typeof BASELINE_SERVERS = 'baseline-http',
+  { env = {}, headers = {} }: { env?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<{ url: string; server: Managed }> {
+  const { file, path } = BASELINE_SERVERS[name];
   const port = await freePort();
   const server = Managed.spawn({
-    name: 'baseline-http',
-    args: ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, 'baseline-server.ts')],
+    name,
+    args: ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, file)],
     cwd: workDir,
-    env: { PORT: String(port), TS_NODE_PROJECT: join(ROOT, 'bench', 'tsconfig.json') },
-    logFile: join(workDir, 'baseline-http.log'),
+    env: { ...env, PORT: String(port), TS_NODE_PROJECT: join(ROOT, 'bench', 'tsconfig.json') },
+    logFile: join(workDir, `${name}.log`),
   });
-  const url = `http://127.0.0.1:${port}/`;
-  await server.waitUntil(httpOk(url), 'listening');
-  return { url, server };
+  const url = `http://127.0.0.1:${port}`;
+  await server.waitUntil(async () => {
+    const response = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(1_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  }, 'listening');
+  return { url: `${url}/`, server };
 }

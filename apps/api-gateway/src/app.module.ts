@@ -17,11 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forRoot(GatewayConfig, config),
-        loggingModule(config, {
-          service: 'gateway',
-          http: true,
-          quietPaths: ['/api/auth/revocations', '/api/auth/jwks', '/api/health/live', '/api/health/ready', '/metrics'],
-        }),
+        loggingModule(config, { service: 'gateway' }),
         // Before AuthModule: its access-token guard must run after the rate limit (global guards run in this order).
         RateLimitModule,
         AuthModule,

@@ -20,7 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forRoot(AuthConfig, config),
-        loggingModule(config, { service: 'auth', http: false }),
+        loggingModule(config, { service: 'auth' }),
         MetricsModule,
         DatabaseModule,
         AuditModule,

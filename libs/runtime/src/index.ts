@@ -6,6 +6,7 @@ export * from './lifecycle/graceful-shutdown';
 export * from './logging/log-text';
 export * from './logging/logging.module';
 export * from './logging/request-context';
+export * from './logging/access-log';
 export * from './mutual-tls';
 export * from './transport/auth-transport';
 export * from './metrics/metrics-registry';

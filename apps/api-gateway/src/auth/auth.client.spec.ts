@@ -172,11 +172,15 @@ describe('AuthClient', () => {
     }
     expect(warn).not.toHaveBeenCalled();
     expect(debug).toHaveBeenCalledWith(
+      { requestId: meta.requestId },
       'auth.revocations: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)',
     );
 
     await apiErrorOf(auth.login(credentials, meta));
-    expect(warn).toHaveBeenCalledWith('auth.login: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)');
+    expect(warn).toHaveBeenCalledWith(
+      { requestId: meta.requestId },
+      'auth.login: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)',
+    );
   });
 
   it('turns a typed RPC error into an ApiError with the same code, message and details', async () => {
@@ -235,7 +239,7 @@ describe('AuthClient', () => {
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(error.message).toBe(ERROR_MESSAGES.UPSTREAM_TIMEOUT);
     expect(performance.now() - start).toBeGreaterThanOrEqual(90);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('100 ms'));
+    expect(warn).toHaveBeenCalledWith({ requestId: expect.any(String) }, expect.stringContaining('100 ms'));
   });
 
   it.each([
@@ -263,7 +267,10 @@ describe('AuthClient', () => {
     const error = await apiErrorOf(auth.login(credentials, meta));
 
     expect(error.toBody()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: ERROR_MESSAGES.INTERNAL_ERROR });
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining(JSON.stringify(untyped)));
+    expect(logged).toHaveBeenCalledWith(
+      { requestId: expect.any(String) },
+      expect.stringContaining(JSON.stringify(untyped)),
+    );
   });
 });
 
@@ -345,6 +352,6 @@ describe('AuthClient.health', () => {
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(performance.now() - start).toBeGreaterThanOrEqual(190);
     expect(performance.now() - start).toBeLessThan(1_000);
-    expect(warn).toHaveBeenCalledWith('auth.health: no answer within 200 ms');
+    expect(warn).toHaveBeenCalledWith({ requestId: expect.any(String) }, 'auth.health: no answer within 200 ms');
   });
 });

@@ -131,29 +131,29 @@ export class AuthClient {
       done('ok');
       return response;
     } catch (error) {
-      const apiError = this.toApiError(pattern, error, timeoutMs);
+      const apiError = this.toApiError(pattern, error, timeoutMs, meta.requestId);
       done(apiError.code);
       throw apiError;
     }
   }
 
-  private toApiError(pattern: Pattern, error: unknown, timeoutMs: number): ApiError {
+  private toApiError(pattern: Pattern, error: unknown, timeoutMs: number, requestId: string): ApiError {
     if (isRpcErrorBody(error)) {
       return new ApiError(error.code, error.message, error.details, error.retryAfterSeconds, endedSessionsOf(error));
     }
     if (error instanceof TimeoutError) {
-      this.logger.warn(`${pattern}: no answer within ${timeoutMs} ms`);
+      this.logger.warn({ requestId }, `${pattern}: no answer within ${timeoutMs} ms`);
       return new ApiError(ERROR_CODES.UPSTREAM_TIMEOUT, ERROR_MESSAGES.UPSTREAM_TIMEOUT);
     }
     if (error instanceof Error) {
       // Connection refused, reset or closed while waiting: the service is not there.
       const line = `${pattern}: auth service unavailable (${error.message})`;
-      if (OUTAGE_REPORTED_BY_CALLER.has(pattern)) this.logger.debug(line);
-      else this.logger.warn(line);
+      if (OUTAGE_REPORTED_BY_CALLER.has(pattern)) this.logger.debug({ requestId }, line);
+      else this.logger.warn({ requestId }, line);
       return new ApiError(ERROR_CODES.AUTH_UNAVAILABLE, ERROR_MESSAGES.AUTH_UNAVAILABLE);
     }
     // The service answered, but not with the contract's error shape: a bug on its side.
-    this.logger.error(`${pattern}: untyped error from the auth service: ${JSON.stringify(error)}`);
+    this.logger.error({ requestId }, `${pattern}: untyped error from the auth service: ${JSON.stringify(error)}`);
     return new ApiError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR);
   }
 }

@@ -46,7 +46,7 @@ describe('HttpErrorFilter', () => {
   const answer = (exception: unknown): FakeReply => {
     const reply = new FakeReply();
     // eslint-disable-next-line promise/valid-params -- ExceptionFilter#catch, not Promise#catch
-    filter.catch(exception, new ExecutionContextHost([{}, reply]));
+    filter.catch(exception, new ExecutionContextHost([{ id: 'req-1' }, reply]));
     return reply;
   };
 
@@ -139,7 +139,7 @@ describe('HttpErrorFilter', () => {
     expect(reply.statusCode).toBe(500);
     expect(reply.body).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: ERROR_MESSAGES.INTERNAL_ERROR });
     expect(JSON.stringify(reply.body)).not.toContain('hunter2');
-    expect(logged).toHaveBeenCalledWith(exception.stack);
+    expect(logged).toHaveBeenCalledWith({ requestId: 'req-1' }, exception.stack);
   });
 
   it.each(['AUTHENTICATION_REQUIRED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'] as const)(
@@ -175,6 +175,6 @@ describe('HttpErrorFilter', () => {
 
   it('answers a thrown non-error with 500 and logs it', () => {
     expect(answer('a string').body).toMatchObject({ statusCode: 500, code: 'INTERNAL_ERROR' });
-    expect(logged).toHaveBeenCalledWith('a string');
+    expect(logged).toHaveBeenCalledWith({ requestId: 'req-1' }, 'a string');
   });
 });

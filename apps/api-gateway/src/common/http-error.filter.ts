@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { bearerChallenge, isTokenErrorCode, TokenAuthException } from '@nestjs-microservices/nest-auth';
 import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode, type HttpErrorBody } from '@nestjs-microservices/shared';
-import { errorCodes, type FastifyReply } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 
 /**
@@ -31,7 +31,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const body = this.toBody(exception);
+    const body = this.toBody(exception, host.switchToHttp().getRequest<FastifyRequest>().id);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
@@ -41,12 +41,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     void reply.status(body.statusCode).send(body);
   }
 
-  private toBody(exception: unknown): HttpErrorBody {
+  private toBody(exception: unknown, requestId: string): HttpErrorBody {
     if (exception instanceof ApiError) return exception.toBody();
     if (exception instanceof TokenAuthException) return exception.getResponse() as HttpErrorBody;
     const status = statusOf(exception);
     if (status === undefined || status >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      const text = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error({ requestId }, text);
       return new ApiError(ERROR_CODES.INTERNAL_ERROR, ERROR_MESSAGES.INTERNAL_ERROR).toBody();
     }
     const code = codeFor(status, exception);

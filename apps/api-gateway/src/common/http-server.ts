@@ -1,8 +1,14 @@
 import { createServer, type RequestListener } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { findExcessiveNesting, NESTING_TOO_DEEP_MESSAGE } from '@nestjs-microservices/runtime';
+import {
+  findExcessiveNesting,
+  NESTING_TOO_DEEP_MESSAGE,
+  registerAccessLog,
+  ROOT_LOGGER,
+} from '@nestjs-microservices/runtime';
 import { AUTH_MODE_HEADER, ERROR_CODES, ERROR_MESSAGES, REQUEST_ID_HEADER } from '@nestjs-microservices/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/gateway-config';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
 import { HttpMetrics } from '../metrics/http.metrics';
@@ -11,6 +17,9 @@ import { handleClientError } from './client-error-handler';
 import { drainConnectionsOnClose } from './drain-on-close';
 import { requestIdFor } from './request-id';
 import { securityHeaders } from './security-headers';
+
+/** What machines poll (probes, key sets, the revocation feed, metrics): logged at debug when they succeed. */
+const POLLED_PATHS = ['/api/auth/revocations', '/api/auth/jwks', '/api/health/live', '/api/health/ready', '/metrics'];
 
 /** Fastify as the gateway needs it: body limit, request ids, client IPs from trusted proxies only, slow-request cut-off. */
 export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
@@ -81,6 +90,7 @@ export function configureHttpServer(app: NestFastifyApplication, config: Gateway
     });
   }
   recordHttpMetrics(fastify, app.get(HttpMetrics));
+  registerAccessLog(fastify, app.get<Logger>(ROOT_LOGGER), { quietPaths: POLLED_PATHS });
   // Prometheus scrapes /metrics at the root, where it looks for it by default.
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   drainConnectionsOnClose(fastify);

@@ -11,7 +11,10 @@ class ExposedGuard extends RateLimitGuard {
   }
 
   refuse(timeToBlockExpire: number): Promise<void> {
-    const context = { getHandler: () => ({ name: 'login' }) } as unknown as ExecutionContext;
+    const context = {
+      getHandler: () => ({ name: 'login' }),
+      switchToHttp: () => ({ getRequest: () => ({ id: 'req-7' }) }),
+    } as unknown as ExecutionContext;
     return this.throwThrottlingException(context, {
       ttl: 60_000,
       limit: 3,
@@ -35,8 +38,12 @@ describe('RateLimitGuard', () => {
   });
 
   it('refuses with RATE_LIMITED and the seconds until the block ends, at least 1', async () => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const refusal = await guard.refuse(17).catch((error: unknown) => error);
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'rate_limit.exceeded', clientIp: '192.0.2.1', requestId: 'req-7' }),
+      'rate_limit.exceeded',
+    );
     expect(refusal).toBeInstanceOf(ApiError);
     expect(refusal).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 17 });
     expect((refusal as ApiError).toBody()).toEqual({

@@ -1,12 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type DynamicModule,
-  Inject,
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-  RequestMethod,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { LogLevel, ProcessConfig } from '../env-schema';
@@ -15,13 +7,6 @@ import { requestContext } from './request-context';
 
 export interface LoggingOptions {
   service: string;
-  /** Log one line per HTTP request (the gateway). */
-  http: boolean;
-  /**
-   * Paths that machines poll (probes, key sets, the revocation feed): their successful requests are logged at
-   * `debug`, so a poll every second does not fill the log at the default level.
-   */
-  quietPaths?: readonly string[];
 }
 
 const PINO_LEVEL: Record<LogLevel, string> = {
@@ -51,15 +36,13 @@ export const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
-type RequestWithId = IncomingMessage & { id?: unknown };
-
 /** The pino options of both apps: JSON (pretty in development), redaction, and the request id of the current call. */
 export function pinoOptions(config: ProcessConfig, service: string): LoggerOptions {
   return {
     level: PINO_LEVEL[config.logLevel],
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    // Every line written while serving a request (HTTP, or an RPC call) carries its request id.
+    // Every line written while an RPC call is served carries its request id (HTTP lines pass theirs explicitly).
     mixin: () => {
       const context = requestContext.getStore();
       return context ? { requestId: context.requestId } : {};
@@ -113,85 +96,28 @@ export function createLogger(config: ProcessConfig, service: string): Logger {
 }
 
 /**
- * The access log and the request context, as one Nest middleware: the request id (Fastify has chosen it: a
- * well-formed X-Request-Id, or a new UUID) is put in `requestContext` for everything that runs for the request, and
- * one line per request is written when the response is done (`request completed`; `request errored` for a 5xx).
- *
- * It replaces pino-http, which made two child loggers per request (their bindings serialised through the redaction
- * paths) whatever the level. The access line holds method, URL, status and time only — nothing the redaction paths
- * could match — so it is written by a child without redaction, which costs a fraction of a redacted line.
- */
-export function requestLogging(logger: Logger, quietPaths: ReadonlySet<string> = new Set()) {
-  const accessLog = logger.child({}, { redact: [] });
-  return (req: RequestWithId, res: ServerResponse, next: () => void): void => {
-    const requestId = typeof req.id === 'string' ? req.id : 'unknown';
-    if (accessLog.isLevelEnabled('info')) {
-      const started = Date.now();
-      const done = () => {
-        res.removeListener('finish', done);
-        res.removeListener('close', done);
-        const line = {
-          requestId,
-          req: { method: req.method, url: req.url },
-          res: { statusCode: res.statusCode },
-          responseTime: Date.now() - started,
-        };
-        if (res.statusCode >= 500) accessLog.error(line, 'request errored');
-        else if (res.statusCode < 400 && quietPaths.has(pathOf(req.url))) accessLog.debug(line, 'request completed');
-        else accessLog.info(line, 'request completed');
-      };
-      res.once('finish', done);
-      res.once('close', done);
-    }
-    requestContext.run({ requestId }, next);
-  };
-}
-
-const pathOf = (url: string | undefined): string => (url ?? '').split('?', 1)[0];
-
-/**
  * The root pino logger, for the few lines written so often that they skip Nest's `Logger` and the redaction paths
  * (the access line, the auth service's line per call). Only for lines built from fields that cannot hold a secret.
  */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
-const QUIET_PATHS = Symbol('QUIET_PATHS');
-
-/** Applies `requestLogging` to every route of an HTTP app. */
-@Module({})
-class RequestLoggingModule implements NestModule {
-  constructor(
-    @Inject(ROOT_LOGGER) private readonly logger: Logger,
-    @Inject(QUIET_PATHS) private readonly quietPaths: readonly string[],
-  ) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    // `{*path}`: NestJS 11's route syntax for "everything".
-    consumer
-      .apply(requestLogging(this.logger, new Set(this.quietPaths)))
-      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-  }
-}
 
 @Module({})
 class RootLoggerModule {}
 
 /**
- * Structured logging with pino: pretty lines in development, JSON otherwise, a request id on every line. Nest's
- * `Logger` (nestjs-pino) writes through one pino instance, also injectable as `ROOT_LOGGER`; an HTTP app also gets
- * the access log and request context.
+ * Structured logging with pino: pretty lines in development, JSON otherwise. Nest's `Logger` (nestjs-pino) writes
+ * through one pino instance, also injectable as `ROOT_LOGGER`. An HTTP app adds the access log with
+ * `registerAccessLog` (Fastify hooks); an RPC server puts each call's meta in `requestContext`.
  */
 export function loggingModule(config: ProcessConfig, options: LoggingOptions): DynamicModule {
   const logger = createLogger(config, options.service);
   // `useExisting` with no routes: nestjs-pino adds no middleware of its own, and its Logger writes to `logger`.
   const nestjsPino = LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] });
   return {
-    module: options.http ? RequestLoggingModule : RootLoggerModule,
+    module: RootLoggerModule,
     global: true,
     imports: [nestjsPino],
-    providers: [
-      { provide: ROOT_LOGGER, useValue: logger },
-      { provide: QUIET_PATHS, useValue: options.quietPaths ?? [] },
-    ],
+    providers: [{ provide: ROOT_LOGGER, useValue: logger }],
     exports: [ROOT_LOGGER],
   };
 }

@@ -12,6 +12,8 @@ const BEARER = /^bearer +(\S+) *$/i;
 interface HttpRequestLike {
   headers: Record<string, string | string[] | undefined>;
   ip?: string;
+  /** Fastify's request id (a string); Express has none unless middleware sets one. */
+  id?: unknown;
 }
 
 /** An Express response or a Fastify reply: both set a header with `header(name, value)`. */
@@ -49,7 +51,14 @@ export class TokenAuthGuard implements CanActivate {
     const authorization = request.headers['authorization'];
     const token = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
     try {
-      attachPrincipal(context, await this.authenticator.authenticate(token, request.ip));
+      attachPrincipal(
+        context,
+        await this.authenticator.authenticate(
+          token,
+          request.ip,
+          typeof request.id === 'string' ? request.id : undefined,
+        ),
+      );
       return true;
     } catch (error) {
       if (error instanceof TokenAuthException && error.challenge !== undefined) {
