@@ -36,7 +36,7 @@ describe('pinoOptions', () => {
 });
 
 describe('createLogger', () => {
-  it('writes JSON to stdout in batches, without blocking the event loop on each line', () => {
+  it('writes JSON to stdout in batches, one write per batch from the event loop (no thread-pool hand-off)', () => {
     const config = new ProcessConfig({ NODE_ENV: 'production', LOG_LEVEL: 'log', SHUTDOWN_TIMEOUT_MS: 1_000 });
     const logger = createLogger(config, 'gateway');
     const destination = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as {
@@ -46,7 +46,7 @@ describe('createLogger', () => {
       _periodicFlush: number;
     };
     expect(destination.fd).toBe(1);
-    expect(destination.sync).toBe(false);
+    expect(destination.sync).toBe(true);
     expect(destination.minLength).toBe(LOG_BATCH_BYTES);
     // Without it, a quiet process would hold its last lines until the batch fills.
     expect(destination._periodicFlush).toBe(LOG_FLUSH_INTERVAL_MS);

@@ -78,17 +78,18 @@ export const LOG_BATCH_BYTES = 4096;
 export const LOG_FLUSH_INTERVAL_MS = 100;
 
 /**
- * The root logger. JSON lines go to stdout through an asynchronous destination that writes them in batches, instead
- * of one blocking write(2) per line: at one access line per request, a write per line, blocking or not, costs the
- * gateway more than the batches do (measured in docs/performance.md, "Optimised so far"). pino flushes what is pending synchronously when the
- * process exits; a SIGKILL can lose the lines of the last `LOG_FLUSH_INTERVAL_MS`.
+ * The root logger. JSON lines go to stdout in batches of `LOG_BATCH_BYTES`, each one write(2) from the event loop:
+ * at one access line per request, a write per line costs the gateway more than the batches do, and handing each
+ * batch to libuv's thread pool (pino's asynchronous mode) costs more than writing it, a thread wake-up per batch
+ * (measured in docs/performance.md). pino flushes what is pending when the process exits; a SIGKILL can lose the
+ * lines of the last `LOG_FLUSH_INTERVAL_MS`.
  */
 export function createLogger(config: ProcessConfig, service: string): Logger {
   const options = pinoOptions(config, service);
   if (options.transport) return pino(options);
   const destination = pino.destination({
     dest: 1,
-    sync: false,
+    sync: true,
     minLength: LOG_BATCH_BYTES,
     periodicFlush: LOG_FLUSH_INTERVAL_MS,
   });
