@@ -6,7 +6,11 @@ export type RevocationReason =
   | 'ended_by_user'
   | 'password_changed'
   | 'refresh_token_reused'
-  | 'session_limit';
+  | 'session_limit'
+  | 'account_disabled'
+  | 'account_deleted'
+  | 'ended_by_admin'
+  | 'admin_role_removed';
 
 /** A session as the auth service keeps it. */
 export interface Session {
