@@ -51,7 +51,11 @@ export async function runAdminSearch(ctx: RunContext): Promise<Row> {
     });
     const base = { baseUrl: system.baseUrl, connections: ADMIN_SEARCH_CONNECTIONS, durationS: options.durationS };
     const load = tokenRoute(base, '/api/admin/users', [admin]);
-    load.requests = paths.map((path) => ({ method: 'GET', path, headers: { authorization: `Bearer ${admin.accessToken}` } }));
+    load.requests = paths.map((path) => ({
+      method: 'GET',
+      path,
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+    }));
     const title = `GET /api/admin/users?query= at ${count.toLocaleString('en-US')} users (${ADMIN_SEARCH_CONNECTIONS} connections)`;
     ctx.log(title);
     const { result, cpu } = await withCpu({ gateway: system.gateway, auth: system.auth }, () =>

@@ -268,9 +268,9 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
 
     it('ends one session, then all of them; an unknown session is 404', async () => {
       const other = await logIn('target_user');
-      expect(
-        (await rootApi().delete(`/users/${target.user.id}/sessions/${target.tokens.claims.sid}`)).status,
-      ).toBe(204);
+      expect((await rootApi().delete(`/users/${target.user.id}/sessions/${target.tokens.claims.sid}`)).status).toBe(
+        204,
+      );
       expect(await system.http.me(target.tokens.accessToken)).toMatchObject({ status: 401 });
       expect((await system.http.me(other.tokens.accessToken)).status).toBe(200);
       expectStatus(
@@ -302,7 +302,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
         400,
         'VALIDATION_FAILED',
       );
-      expectStatus(await rootApi().post(`/users/${editor.user.id}/roles`, { add: ['NOT OK'] }), 400, 'VALIDATION_FAILED');
+      expectStatus(
+        await rootApi().post(`/users/${editor.user.id}/roles`, { add: ['NOT OK'] }),
+        400,
+        'VALIDATION_FAILED',
+      );
     });
 
     it('taking admin away ends that admin’s sessions at once', async () => {
@@ -349,8 +353,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
         // One demotes the other; the other is refused (LAST_ADMIN), or, having just lost its sessions, 401.
         expect(statuses[0]).toBe(200);
         expect([401, 409]).toContain(statuses[1]);
-        const admins = ((await (a.status === 200 ? rootApi() : as(peerLogin.tokens.accessToken)).get('/users?limit=100'))
-          .body as { users: AdminUser[] }).users.filter((user) => user.roles.includes('admin'));
+        const admins = (
+          (await (a.status === 200 ? rootApi() : as(peerLogin.tokens.accessToken)).get('/users?limit=100')).body as {
+            users: AdminUser[];
+          }
+        ).users.filter((user) => user.roles.includes('admin'));
         expect(admins).toHaveLength(1);
         if (a.status !== 200) {
           // The peer won: give root admin back and let the peer be the one to lose it next round.
@@ -462,8 +469,9 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
         events: Array<{ id: string }>;
       };
       expect(next.events[0]?.id < (first.events[2]?.id ?? '')).toBe(true);
-      const since = (await rootApi().get(`/audit?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`))
-        .body as { events: unknown[] };
+      const since = (
+        await rootApi().get(`/audit?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
+      ).body as { events: unknown[] };
       expect(since.events).toEqual([]);
       expectStatus(await rootApi().get('/audit?type=Not-A-Type'), 400, 'VALIDATION_FAILED');
     });

@@ -46,15 +46,18 @@ describe('admin routes: @Roles("admin"), forwarded with the caller’s token, en
     ['GET', '/api/admin/audit?type=login.failed', undefined],
   ] as const;
 
-  it.each(ROUTES)('%s %s: 403 FORBIDDEN without the admin role, and the auth service is not asked', async (verb, url, body) => {
-    for (const roles of [undefined, [], ['editor']]) {
-      const response = await inject(verb, url, { token: tokenWith(roles), body });
-      expect(response.statusCode).toBe(403);
-      expect(response.json()).toEqual({ statusCode: 403, code: 'FORBIDDEN', message: expect.any(String) });
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer error="insufficient_scope"/);
-    }
-    expect(ADMIN_METHODS.flatMap((name) => gateway.auth[name].mock.calls)).toEqual([]);
-  });
+  it.each(ROUTES)(
+    '%s %s: 403 FORBIDDEN without the admin role, and the auth service is not asked',
+    async (verb, url, body) => {
+      for (const roles of [undefined, [], ['editor']]) {
+        const response = await inject(verb, url, { token: tokenWith(roles), body });
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toEqual({ statusCode: 403, code: 'FORBIDDEN', message: expect.any(String) });
+        expect(response.headers['www-authenticate']).toMatch(/^Bearer error="insufficient_scope"/);
+      }
+      expect(ADMIN_METHODS.flatMap((name) => gateway.auth[name].mock.calls)).toEqual([]);
+    },
+  );
 
   it.each(ROUTES)('%s %s: 401 without a token', async (verb, url, body) => {
     const response = await inject(verb, url, { body });
@@ -74,17 +77,14 @@ describe('admin routes: @Roles("admin"), forwarded with the caller’s token, en
     );
   });
 
-  it.each([
-    ['limit=0'],
-    ['limit=101'],
-    ['limit=x'],
-    ['status=gone'],
-    ['unknown=1'],
-  ])('GET /api/admin/users?%s → 400 VALIDATION_FAILED', async (query) => {
-    const response = await inject('GET', `/api/admin/users?${query}`, { token: tokenWith(['admin']) });
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
-  });
+  it.each([['limit=0'], ['limit=101'], ['limit=x'], ['status=gone'], ['unknown=1']])(
+    'GET /api/admin/users?%s → 400 VALIDATION_FAILED',
+    async (query) => {
+      const response = await inject('GET', `/api/admin/users?${query}`, { token: tokenWith(['admin']) });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    },
+  );
 
   it.each([['type=DROP TABLE'], ['since=yesterday'], ['userId=42']])('GET /api/admin/audit?%s → 400', async (query) => {
     const response = await inject('GET', `/api/admin/audit?${query}`, { token: tokenWith(['admin']) });

@@ -48,7 +48,10 @@ export class AdminUsersRepository {
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(DATABASE_DIALECT) private readonly dialect: Dialect,
   ) {
-    this.key = dialect === 'postgres' ? sql<string>`users.username_normalized COLLATE "C"` : sql<string>`users.username_normalized`;
+    this.key =
+      dialect === 'postgres'
+        ? sql<string>`users.username_normalized COLLATE "C"`
+        : sql<string>`users.username_normalized`;
   }
 
   /**

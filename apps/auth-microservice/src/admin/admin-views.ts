@@ -1,8 +1,4 @@
-import type {
-  AdminSessionResponse,
-  AdminUserResponse,
-  AuditEventResponse,
-} from '@nestjs-microservices/shared';
+import type { AdminSessionResponse, AdminUserResponse, AuditEventResponse } from '@nestjs-microservices/shared';
 import type { StoredAuditEvent } from '../audit/audit-events.repository';
 import type { Session } from '../sessions/session';
 import type { AccountRow } from './admin-users.repository';

@@ -175,7 +175,11 @@ export class AdminService {
       throw rpcFailure(ERROR_CODES.VALIDATION_FAILED, [
         {
           field: both.length > 0 ? 'remove' : 'add',
-          messages: [both.length > 0 ? `a role cannot be both added and removed: ${both.join(', ')}` : 'add or remove at least one role'],
+          messages: [
+            both.length > 0
+              ? `a role cannot be both added and removed: ${both.join(', ')}`
+              : 'add or remove at least one role',
+          ],
         },
       ]);
     }
@@ -189,9 +193,7 @@ export class AdminService {
         rolesAdded: added,
         rolesRemoved: removed,
       });
-      return removed.includes(ADMIN_ROLE)
-        ? this.endAllOf(trx, actor, dto.userId, 'admin_role_removed', now)
-        : [];
+      return removed.includes(ADMIN_ROLE) ? this.endAllOf(trx, actor, dto.userId, 'admin_role_removed', now) : [];
     });
   }
 

@@ -63,7 +63,9 @@ export async function changeRoles(
       .executeTakeFirst();
     if (!user) throw new CommandError(`No user named "${username}"`);
     const changed =
-      change === 'grant' ? await rolesRepo.grant(trx, user.id, roles, now) : await rolesRepo.revoke(trx, user.id, roles);
+      change === 'grant'
+        ? await rolesRepo.grant(trx, user.id, roles, now)
+        : await rolesRepo.revoke(trx, user.id, roles);
     let ended: string[] = [];
     if (change === 'revoke' && changed.includes(ADMIN_ROLE)) {
       if (user.disabled_at === null && (await rolesRepo.countActiveAdmins(trx, user.id)) === 0) {
@@ -117,7 +119,9 @@ export function rolesCommand(change: RoleChange) {
       const verb = change === 'grant' ? 'Granted' : 'Took away';
       const unchanged = roles.filter((role) => !result.changed.includes(role));
       const lines = [
-        result.changed.length > 0 ? `${verb} ${result.changed.join(', ')} ${change === 'grant' ? 'to' : 'from'} "${username}"` : '',
+        result.changed.length > 0
+          ? `${verb} ${result.changed.join(', ')} ${change === 'grant' ? 'to' : 'from'} "${username}"`
+          : '',
         unchanged.length > 0
           ? `"${username}" ${change === 'grant' ? 'already had' : 'did not have'}: ${unchanged.join(', ')}`
           : '',

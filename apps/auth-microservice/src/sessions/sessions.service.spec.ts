@@ -27,7 +27,12 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
     await migrateToLatest(db, 'sqlite');
     registry = new Registry();
     const config = new AuthConfig(authEnvSchema.parse(env));
-    ({ sessions, broadcast } = await createSessionStack(db, config, registry, new AuditLog(registry, new AuditEventsRepository(db))));
+    ({ sessions, broadcast } = await createSessionStack(
+      db,
+      config,
+      registry,
+      new AuditLog(registry, new AuditEventsRepository(db)),
+    ));
   }
 
   async function user(username: string): Promise<{ id: string; username: string }> {

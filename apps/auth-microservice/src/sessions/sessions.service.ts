@@ -108,7 +108,12 @@ export class SessionsService {
       await this.audit.recordAllIn(trx, [
         ['login.succeeded', { userId: user.id, clientIp }],
         ['session.started', { userId: user.id, sessionId: session.id, clientIp }],
-        ...ended.map((sessionId): AuditEntry => ['session.ended', { userId: user.id, sessionId, reason: 'session_limit', clientIp }]),
+        ...ended.map(
+          (sessionId): AuditEntry => [
+            'session.ended',
+            { userId: user.id, sessionId, reason: 'session_limit', clientIp },
+          ],
+        ),
       ]);
       return { evicted: ended, roles: await this.roles.rolesOf(user.id, trx) };
     });
@@ -173,7 +178,11 @@ export class SessionsService {
       next = successor.token;
     } else if (now.getTime() - usedAt.getTime() > this.config.tokens.reuseGraceMs) {
       const { userId } = session;
-      await this.audit.recordIn(trx, 'refresh_token.reused', { userId, sessionId: session.id, clientIp: meta.clientIp });
+      await this.audit.recordIn(trx, 'refresh_token.reused', {
+        userId,
+        sessionId: session.id,
+        clientIp: meta.clientIp,
+      });
       await this.revokeIn(trx, { userId, only: session.id }, 'refresh_token_reused', { clientIp: meta.clientIp }, now);
       return { kind: 'reused', session };
     } else {

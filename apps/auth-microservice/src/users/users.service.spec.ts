@@ -175,7 +175,13 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
 
     it('upgrades a hash made with weaker parameters, once', async () => {
       const weakHash = await hasherWith(8_192).hash(PASSWORD);
-      await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date(), disabledAt: null });
+      await repository.insert({
+        id: 'id-1',
+        username: 'old',
+        passwordHash: weakHash,
+        createdAt: new Date(),
+        disabledAt: null,
+      });
 
       await service.login({ username: 'old', password: PASSWORD }, META);
       const upgraded = (await repository.findByUsername('old'))?.passwordHash ?? '';
@@ -190,7 +196,13 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
 
     it('still logs the user in when the upgrade fails', async () => {
       const weakHash = await hasherWith(8_192).hash(PASSWORD);
-      await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date(), disabledAt: null });
+      await repository.insert({
+        id: 'id-1',
+        username: 'old',
+        passwordHash: weakHash,
+        createdAt: new Date(),
+        disabledAt: null,
+      });
       jest.spyOn(repository, 'updatePasswordHash').mockRejectedValue(new Error('disk full'));
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 

@@ -29,7 +29,9 @@ const ROLES_PER_CHANGE = 16;
 
 /** A page size in a query string ("20") or a message (20). */
 const PageSize = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value));
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value,
+  );
 
 /** `GET /api/admin/users` query string. */
 export class AdminUsersQueryDto {

@@ -114,7 +114,11 @@ describe('@Roles() and RolesGuard', () => {
     await tokenGuard.canActivate(context);
     const refusal = await rolesGuard.canActivate(context).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(RpcException);
-    expect((refusal as RpcException).getError()).toEqual({ status: 403, code: 'FORBIDDEN', message: expect.any(String) });
+    expect((refusal as RpcException).getError()).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      message: expect.any(String),
+    });
   });
 
   it('refuses role names that are not role names when the decorator is applied', () => {
@@ -128,5 +132,4 @@ describe('@Roles() and RolesGuard', () => {
     const { context } = http(bad, OpenRoutes, OpenRoutes.prototype.anyCaller);
     await expect(tokenGuard.canActivate(context)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
   });
-
 });
