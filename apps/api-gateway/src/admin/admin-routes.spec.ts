@@ -147,5 +147,14 @@ describe('admin routes: @Roles("admin"), forwarded with the caller’s token, en
     expect(Object.keys(paths['/api/admin/users/{id}/sessions/{sid}'] ?? {})).toEqual(['delete']);
     expect(Object.keys(paths['/api/admin/audit'] ?? {})).toEqual(['get']);
     expect(paths['/api/admin/users/{id}/disable']?.post?.responses?.['403']).toBeDefined();
+    for (const operations of Object.entries(paths).filter(([path]) => path.startsWith('/api/admin'))) {
+      for (const operation of Object.values(operations[1])) {
+        for (const response of Object.values(
+          (operation as { responses: Record<string, { description?: string }> }).responses,
+        )) {
+          expect(response.description).toMatch(/\S/);
+        }
+      }
+    }
   });
 });

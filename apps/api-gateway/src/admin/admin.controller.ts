@@ -50,7 +50,7 @@ export class AdminController {
     description:
       'Ordered by case-folded username; `query` is a username prefix (any letter case). Page with `nextCursor`.',
   })
-  @ApiOkResponse({ type: AdminUserPageResponse })
+  @ApiOkResponse({ description: 'A page of accounts', type: AdminUserPageResponse })
   @ApiErrorResponses('VALIDATION_FAILED', ...ADMIN_ERRORS)
   listUsers(
     @Principal() principal: Principal,
@@ -63,7 +63,7 @@ export class AdminController {
   @Get('users/:id')
   @ApiOperation({ summary: 'One account: its roles, active sessions, last login and recent failed logins' })
   @ApiParam(USER_ID)
-  @ApiOkResponse({ type: AdminUserDetailResponse })
+  @ApiOkResponse({ description: 'The account', type: AdminUserDetailResponse })
   @ApiErrorResponses('USER_NOT_FOUND', ...ADMIN_ERRORS)
   getUser(
     @Principal() principal: Principal,
@@ -82,7 +82,7 @@ export class AdminController {
       'tokens are refused by every gateway and resource service within the revocation sync interval.',
   })
   @ApiParam(USER_ID)
-  @ApiOkResponse({ type: AdminUserResponse })
+  @ApiOkResponse({ description: 'The account as it is now', type: AdminUserResponse })
   @ApiErrorResponses('USER_NOT_FOUND', 'LAST_ADMIN', ...ADMIN_ERRORS)
   disable(
     @Principal() principal: Principal,
@@ -96,7 +96,7 @@ export class AdminController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Enable a disabled account (its user logs in again)' })
   @ApiParam(USER_ID)
-  @ApiOkResponse({ type: AdminUserResponse })
+  @ApiOkResponse({ description: 'The account as it is now', type: AdminUserResponse })
   @ApiErrorResponses('USER_NOT_FOUND', ...ADMIN_ERRORS)
   enable(
     @Principal() principal: Principal,
@@ -161,7 +161,7 @@ export class AdminController {
       "Tokens carry the change from the user's next refresh; taking `admin` away ends their sessions at once.",
   })
   @ApiParam(USER_ID)
-  @ApiOkResponse({ type: AdminUserResponse })
+  @ApiOkResponse({ description: 'The account as it is now', type: AdminUserResponse })
   @ApiErrorResponses(...BODY_ERRORS, 'USER_NOT_FOUND', 'LAST_ADMIN', ...ADMIN_ERRORS)
   changeRoles(
     @Principal() principal: Principal,
@@ -174,7 +174,7 @@ export class AdminController {
 
   @Get('audit')
   @ApiOperation({ summary: 'Stored security events, newest first', description: 'Page with `nextCursor`.' })
-  @ApiOkResponse({ type: AuditEventPageResponse })
+  @ApiOkResponse({ description: 'A page of events', type: AuditEventPageResponse })
   @ApiErrorResponses('VALIDATION_FAILED', ...ADMIN_ERRORS)
   listAudit(
     @Principal() principal: Principal,
