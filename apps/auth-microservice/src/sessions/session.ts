@@ -41,3 +41,28 @@ export function toSessionResponse(session: Session, currentSessionId: string): S
     current: session.id === currentSessionId,
   };
 }
+
+/** Who a verified access token belongs to, once its session is known to be alive. */
+export interface Principal {
+  userId: string;
+  username: string;
+  sessionId: string;
+  /** The roles the token carries. */
+  roles: readonly string[];
+  /** When the user last proved their password (`auth_time`); undefined for a token without it. */
+  authTime?: Date;
+}
+
+/** Which of a user's active sessions to end: one (`only`), all but one (`except`), or all. */
+export interface SessionFilter {
+  userId: string;
+  only?: string;
+  except?: string;
+}
+
+/** Who ended sessions, for the audit trail. */
+export interface EndedBy {
+  clientIp?: string;
+  /** The administrator, when one did it. */
+  actorId?: string;
+}

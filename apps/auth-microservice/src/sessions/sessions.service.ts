@@ -20,37 +20,22 @@ import { rpcFailure } from '../common/rpc-failure';
 import { AuthConfig } from '../config/auth-config';
 import { AccessTokens, type TokenSubject } from '../tokens/access-tokens.service';
 import { hashRefreshToken, newChainSecret, newRefreshToken, RefreshChains } from './refresh-token';
-import { isActive, type RevocationReason, type Session, toSessionResponse } from './session';
+import {
+  type EndedBy,
+  isActive,
+  type Principal,
+  type RevocationReason,
+  type Session,
+  type SessionFilter,
+  toSessionResponse,
+} from './session';
 import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
 import { type Tx, UnitOfWork } from '../database/unit-of-work';
 import { RolesRepository } from '../roles/roles.repository';
 import { SessionsRepository } from './sessions.repository';
 
-/** Who a verified access token belongs to, once its session is known to be alive. */
-export interface Principal {
-  userId: string;
-  username: string;
-  sessionId: string;
-  /** The roles the token carries. */
-  roles: readonly string[];
-  /** When the user last proved their password (`auth_time`); undefined for a token without it. */
-  authTime?: Date;
-}
-
-/** Which of a user's active sessions to end: one (`only`), all but one (`except`), or all. */
-export interface SessionFilter {
-  userId: string;
-  only?: string;
-  except?: string;
-}
-
-/** Who ended sessions, for the audit trail. */
-export interface EndedBy {
-  clientIp?: string;
-  /** The administrator, when one did it. */
-  actorId?: string;
-}
+export type { Principal } from './session';
 
 /** How many tokens down the chain a replay looks up per query, and how far at most, for the live end. */
 const SUCCESSOR_BATCH = 4;
