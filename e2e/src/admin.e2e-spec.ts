@@ -152,6 +152,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
   });
 
   describe('GET /api/admin/users', () => {
+    // A fresh password login for each test: ADMIN_REAUTH_MAX_AGE is only 10 s in this suite.
+    beforeEach(async () => {
+      root = await logIn('root_admin');
+    });
+
     beforeAll(async () => {
       for (const name of ['zed_b', 'Zed_a', 'zed_c', 'zeta_x', 'other_z']) {
         expect((await system.http.signup({ username: name, password: PASSWORD })).status).toBe(201);
@@ -195,6 +200,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
 
   describe('one account: detail, disable and enable', () => {
     let target: LoginResult;
+
+    // A fresh password login for each test: ADMIN_REAUTH_MAX_AGE is only 10 s in this suite.
+    beforeEach(async () => {
+      root = await logIn('root_admin');
+    });
 
     beforeAll(async () => {
       target = await signUp('target_user');
@@ -285,6 +295,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
   });
 
   describe('roles', () => {
+    // A fresh password login for each test: ADMIN_REAUTH_MAX_AGE is only 10 s in this suite.
+    beforeEach(async () => {
+      root = await logIn('root_admin');
+    });
+
     it('a granted role is in the token from the next refresh; a bad change is 400', async () => {
       const editor = await signUp('role_editor');
       const changed = await rootApi().post(`/users/${editor.user.id}/roles`, { add: ['editor', 'notes:reader'] });
@@ -383,6 +398,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
   });
 
   describe('DELETE /api/admin/users/:id', () => {
+    // A fresh password login for each test: ADMIN_REAUTH_MAX_AGE is only 10 s in this suite.
+    beforeEach(async () => {
+      root = await logIn('root_admin');
+    });
+
     it('ends the sessions, frees the name, and the account is gone', async () => {
       root = await logIn('root_admin');
       const doomed = await signUp('doomed_user');
@@ -424,6 +444,11 @@ describe('administration (/api/admin, users:grant, audit trail)', () => {
   });
 
   describe('the audit trail', () => {
+    // A fresh password login for each test: ADMIN_REAUTH_MAX_AGE is only 10 s in this suite.
+    beforeEach(async () => {
+      root = await logIn('root_admin');
+    });
+
     it('stores each admin action with the acting admin, and GET /api/admin/audit reads it', async () => {
       root = await logIn('root_admin');
       const rows = await readAuditRows(system.database);
