@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { renderChart } from './chart';
+import { runAdminSearch } from './admin-search';
 import { runGrowth } from './growth';
 import { killAllNow } from './launcher';
 import { parseOptions, type BenchOptions, USAGE } from './options';
@@ -143,6 +144,7 @@ async function main(): Promise<number> {
       report.notes.push(...gateway.notes);
     }
     if (selected.includes('growth')) report.growth = withGrowthRatios(await runGrowth(ctx));
+    if (selected.includes('admin-search')) others.push(await runAdminSearch(ctx));
     const after = others.length > 0 ? await baselines() : [];
     const { rows, notes } = bestBaselines(before, after);
     report.rows = [...rows, ...others];

@@ -12,6 +12,7 @@ describe('parseOptions', () => {
       transport: 'tcp',
       users: 200,
       growthCounts: [1_000, 100_000, 1_000_000],
+      adminSearchUsers: 1_000_000,
       logLevel: 'log',
       outDir: 'bench/results',
       profile: false,
@@ -26,6 +27,7 @@ describe('parseOptions', () => {
       durationS: 3,
       warmupS: 1,
       growthCounts: [1_000, 10_000],
+      adminSearchUsers: 10_000,
     });
     expect(parseOptions(['--quick', '--duration', '7', '--growth=500,5000', '--users', '100'])).toMatchObject({
       durationS: 7,

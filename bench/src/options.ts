@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'signup',
   'live-under-login',
   'growth',
+  'admin-search',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -41,6 +42,7 @@ export const BASELINES_OF: Record<ScenarioName, readonly Baseline[]> = {
   signup: ['B'],
   'live-under-login': ['B'], // the flood; the probe has a latency target only
   growth: [], // compared with its own first step
+  'admin-search': [], // a latency target only
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -60,6 +62,8 @@ export interface BenchOptions {
   users: number;
   /** Users in the database at each growth step; the first is the reference. */
   growthCounts: number[];
+  /** Users in the database of the admin-search scenario. */
+  adminSearchUsers: number;
   logLevel: LogLevel;
   /** Where JSON, Markdown and SVG go. */
   outDir: string;
@@ -82,6 +86,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --transport <tcp|nats> gateway ↔ auth service link (nats: NATS_URL=nats://127.0.0.1:4222 on both apps)
   --users <n>           distinct users and tokens per scenario (default 200)
   --growth <n,n,…>      users in the database at each growth step (default 1000,100000,1000000; --quick: 1000,10000)
+  --admin-users <n>     users in the database of admin-search (default 1000000; --quick: 10000)
   --log-level <level>   LOG_LEVEL of both apps (default log, as in production)
   --out <dir>           where results go (default bench/results)
   --profile             run the apps under node --cpu-prof; profiles go to the results directory
@@ -91,6 +96,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 const DEFAULTS = { durationS: 20, warmupS: 5, quickDurationS: 3, quickWarmupS: 1 };
 const FULL_GROWTH = [1_000, 100_000, 1_000_000];
 const QUICK_GROWTH = [1_000, 10_000];
+const FULL_ADMIN_USERS = 1_000_000;
+const QUICK_ADMIN_USERS = 10_000;
 
 function positiveNumber(flag: string, value: string, { integer = true, min = 1 } = {}): number {
   const n = Number(value);
@@ -146,6 +153,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const scenarios = text('--scenarios');
   const users = text('--users');
   const growth = text('--growth');
+  const adminUsers = text('--admin-users');
   const build = flag('--build') ? 'always' : flag('--no-build') ? 'never' : 'auto';
   const options: BenchOptions = {
     quick,
@@ -171,6 +179,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       : quick
         ? QUICK_GROWTH
         : FULL_GROWTH,
+    adminSearchUsers: adminUsers
+      ? positiveNumber('--admin-users', adminUsers)
+      : quick
+        ? QUICK_ADMIN_USERS
+        : FULL_ADMIN_USERS,
     logLevel: oneOf('--log-level', text('--log-level') ?? 'log', LOG_LEVELS),
     outDir: text('--out') ?? 'bench/results',
     profile: flag('--profile'),

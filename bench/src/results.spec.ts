@@ -93,6 +93,7 @@ describe('evaluateTargets', () => {
     row('login', 'B', measurement(86)),
     row('signup', 'B', measurement(84)),
     row('live-under-login', undefined, measurement(1_000, { p99: 20 })),
+    row('admin-search', undefined, measurement(900, { p50: 3 })),
   ]);
   const byId = (targets: ReturnType<typeof evaluateTargets>) =>
     Object.fromEntries(targets.map((target) => [target.id, [target.measured, target.met]]));
@@ -108,6 +109,7 @@ describe('evaluateTargets', () => {
       'login-ratio': ['86%', true],
       'signup-ratio': ['84%', false],
       'live-under-login-p99': ['20 ms', true],
+      'admin-search-p50': ['3.0 ms', true],
       'growth-login-p50': ['1.15 ×', true],
       'growth-rss': ['251 MB', false],
     });

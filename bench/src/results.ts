@@ -139,6 +139,15 @@ export function evaluateTargets(rows: readonly Row[], growth: readonly GrowthSte
       met: found ? found.measurement.latency.p99 <= maxMs : undefined,
     };
   };
+  const p50Target = (id: string, what: string, maxMs: number): Target => {
+    const found = row(id);
+    return {
+      id: `${id}-p50`,
+      description: `${what} p50 ≤ ${maxMs} ms`,
+      measured: found ? ms(found.measurement.latency.p50) : '—',
+      met: found ? found.measurement.latency.p50 <= maxMs && found.measurement.errors.total === 0 : undefined,
+    };
+  };
   const last = growth.length > 1 ? growth[growth.length - 1] : undefined;
   const first = growth[0];
   return [
@@ -150,6 +159,7 @@ export function evaluateTargets(rows: readonly Row[], growth: readonly GrowthSte
     ratioTarget('login', '`POST /api/auth/login` req/s', 0.85, 'B', 'baseline B (hashes/s)'),
     ratioTarget('signup', '`POST /api/auth/signup` req/s', 0.85, 'B', 'baseline B (hashes/s)'),
     p99Target('live-under-login', '`GET /api/health/live` under a login flood', 20),
+    p50Target('admin-search', '`GET /api/admin/users?query=` (user search)', 10),
     {
       id: 'growth-login-p50',
       description: `login p50 at ${last ? last.users.toLocaleString('en-US') : 'the largest step'} users ≤ 1.15 × at ${

@@ -125,8 +125,16 @@ describe.each([11, 10])(
           userId: alice.user.id,
           username: 'packaged_alice',
           sessionId: alice.tokens.claims.sid,
+          roles: [],
         });
         expect((await http.request('GET', '/api/open')).body).toEqual({ open: true });
+      });
+
+      it('@Roles(): 403 FORBIDDEN for a caller without one of the roles', async () => {
+        const response = await http.request('GET', '/api/editors', withBearer(alice.tokens.accessToken, {}));
+        expect(response.status).toBe(403);
+        expect(response.body).toEqual({ statusCode: 403, code: 'FORBIDDEN', message: 'Your roles do not allow this' });
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope"/);
       });
 
       it("refuses a forged token and none, with the gateway's body and challenge", async () => {

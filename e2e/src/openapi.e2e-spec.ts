@@ -40,6 +40,52 @@ interface RouteDoc {
 const TOKEN_ERRORS = ['AUTHENTICATION_REQUIRED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'SESSION_REVOKED'];
 const UPSTREAM = { '503': ['AUTH_UNAVAILABLE'], '504': ['UPSTREAM_TIMEOUT'] };
 
+/** The /api/admin routes: all need an admin's recent token, have their own rate limit, and answer 403 FORBIDDEN. */
+function adminRoutes(): RouteDoc[] {
+  const errors = (own: Record<string, string[]> = {}): Record<string, string[]> => ({
+    ...own,
+    '401': [...TOKEN_ERRORS, 'REAUTHENTICATION_REQUIRED'],
+    '403': ['FORBIDDEN'],
+    '429': ['RATE_LIMITED'],
+    ...UPSTREAM,
+  });
+  const user = '/api/admin/users/{id}';
+  const notFound = { '404': ['USER_NOT_FOUND'] };
+  const lastAdmin = { '404': ['USER_NOT_FOUND'], '409': ['LAST_ADMIN'] };
+  return [
+    {
+      method: 'get',
+      path: '/api/admin/users',
+      success: ['200', 'AdminUserPageResponse'],
+      errors: errors({ '400': ['VALIDATION_FAILED'] }),
+    },
+    { method: 'get', path: user, success: ['200', 'AdminUserDetailResponse'], errors: errors(notFound) },
+    { method: 'post', path: `${user}/disable`, success: ['200', 'AdminUserResponse'], errors: errors(lastAdmin) },
+    { method: 'post', path: `${user}/enable`, success: ['200', 'AdminUserResponse'], errors: errors(notFound) },
+    { method: 'delete', path: user, success: ['204', null], errors: errors(lastAdmin) },
+    { method: 'delete', path: `${user}/sessions`, success: ['204', null], errors: errors(notFound) },
+    {
+      method: 'delete',
+      path: `${user}/sessions/{sid}`,
+      success: ['204', null],
+      errors: errors({ '404': ['USER_NOT_FOUND', 'SESSION_NOT_FOUND'] }),
+    },
+    {
+      method: 'post',
+      path: `${user}/roles`,
+      body: 'ChangeRolesDto',
+      success: ['200', 'AdminUserResponse'],
+      errors: errors({ '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'], ...lastAdmin }),
+    },
+    {
+      method: 'get',
+      path: '/api/admin/audit',
+      success: ['200', 'AuditEventPageResponse'],
+      errors: errors({ '400': ['VALIDATION_FAILED'] }),
+    },
+  ].map((route) => ({ ...route, bearer: true }) as RouteDoc);
+}
+
 /** Every route of the gateway: method, path, request schema (if any), success status and every error status. */
 const ROUTES: RouteDoc[] = [
   {
@@ -65,7 +111,7 @@ const ROUTES: RouteDoc[] = [
     errors: {
       '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
       '401': ['INVALID_CREDENTIALS'],
-      '403': ['CSRF_REJECTED'],
+      '403': ['CSRF_REJECTED', 'ACCOUNT_DISABLED'],
       '413': ['PAYLOAD_TOO_LARGE'],
       '415': ['UNSUPPORTED_MEDIA_TYPE'],
       '503': ['AUTH_UNAVAILABLE'],
@@ -80,7 +126,7 @@ const ROUTES: RouteDoc[] = [
     errors: {
       '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
       '401': ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'],
-      '403': ['CSRF_REJECTED'],
+      '403': ['CSRF_REJECTED', 'ACCOUNT_DISABLED'],
       '413': ['PAYLOAD_TOO_LARGE'],
       '415': ['UNSUPPORTED_MEDIA_TYPE'],
       ...UPSTREAM,
@@ -142,6 +188,7 @@ const ROUTES: RouteDoc[] = [
     },
     bearer: true,
   },
+  ...adminRoutes(),
   { method: 'get', path: '/api/health/live', success: ['200', 'HealthCheckResponse'], errors: {} },
   { method: 'get', path: '/api/health/ready', success: ['200', 'HealthCheckResponse'], errors: { '503': [] } },
 ];

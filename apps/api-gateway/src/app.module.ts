@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES, ERROR_MESSAGES } from '@nestjs-microservices/shared';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiError } from './common/api-error';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -21,6 +22,7 @@ export class AppModule {
         // Before AuthModule: its access-token guard must run after the rate limit (global guards run in this order).
         RateLimitModule,
         AuthModule,
+        AdminModule,
         HealthModule,
         MetricsModule.register(config),
       ],

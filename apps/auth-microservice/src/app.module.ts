@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES } from '@nestjs-microservices/shared';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { RpcErrorFilter } from './common/rpc-error.filter';
 import { rpcFailure } from './common/rpc-failure';
@@ -26,6 +27,7 @@ export class AppModule {
         AuditModule,
         SigningKeysModule,
         UsersModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [

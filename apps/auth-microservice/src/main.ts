@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { RpcCallTracker } from './common/rpc-call-tracker';
 import { rotateKeys } from './commands/rotate-keys.command';
+import { CommandError, rolesCommand } from './commands/grant-roles.command';
 import { seedUsers } from './commands/seed-users.command';
 import { AuthConfig, authEnvSchema } from './config/auth-config';
 import { describeDatabase } from './database/open-database';
@@ -59,6 +60,8 @@ async function bootstrap(): Promise<void> {
 const COMMANDS: Record<string, (config: AuthConfig) => Promise<void>> = {
   'keys:rotate': rotateKeys,
   'users:seed': seedUsers,
+  'users:grant': rolesCommand('grant'),
+  'users:revoke': rolesCommand('revoke'),
 };
 
 /** `main.js` serves; `main.js <command>` runs one maintenance command with the same configuration and exits. */
@@ -72,6 +75,10 @@ function run(command: string | undefined): Promise<void> {
 }
 
 run(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof CommandError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   NestLogger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'Bootstrap');
   process.exit(1);
 });

@@ -24,7 +24,18 @@ export const DEFAULT_AUDIENCE = 'urn:nestjs-microservices:api';
 export const DEFAULT_ACCESS_TTL_SECONDS = 15 * 60;
 /** Any UUID (the session id is a UUID; its version is the service's business). */
 export const ANY_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const ACCESS_CLAIM_NAMES = ['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'username'] as const;
+export const ACCESS_CLAIM_NAMES = [
+  'iss',
+  'aud',
+  'sub',
+  'sid',
+  'jti',
+  'iat',
+  'exp',
+  'username',
+  'roles',
+  'auth_time',
+] as const;
 export const SESSION_KEYS = ['id', 'createdAt', 'lastUsedAt', 'ip', 'userAgent', 'current'] as const;
 
 export const ROUTES = {
@@ -49,6 +60,10 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   username: string;
+  /** The user's roles when the token was issued. */
+  roles: string[];
+  /** The password login of the session (seconds), the same along its refreshes. */
+  auth_time: number;
 }
 
 export interface AccessTokenView {
@@ -118,6 +133,10 @@ export function expectAccessToken(
   if (!Number.isInteger(claims.iat) || !Number.isInteger(claims.exp)) fail(response, 'iat/exp are not integers');
   if (Math.abs(claims.iat * 1000 - Date.now()) > 60_000) fail(response, `iat ${claims.iat} is not now`);
   want('exp - iat', claims.exp - claims.iat, expected.ttlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);
+  if (!Array.isArray(claims.roles) || !claims.roles.every((role) => typeof role === 'string'))
+    fail(response, `claim roles ${JSON.stringify(claims.roles)} is not a list of strings`);
+  if (!Number.isInteger(claims.auth_time) || claims.auth_time > claims.iat)
+    fail(response, `claim auth_time ${JSON.stringify(claims.auth_time)} is not a time at or before iat`);
   return { header: header as AccessTokenView['header'], claims };
 }
 

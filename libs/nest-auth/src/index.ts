@@ -5,6 +5,8 @@ export * from './lib/revocations/revoked-sessions';
 export * from './lib/revocations/revocation-feed-follower';
 export * from './lib/guard/route-metadata';
 export * from './lib/guard/public.decorator';
+export * from './lib/guard/roles.decorator';
+export * from './lib/guard/roles.guard';
 export * from './lib/guard/principal';
 export * from './lib/guard/token-auth.errors';
 export * from './lib/guard/token-authenticator';

@@ -1,9 +1,22 @@
+import type {
+  AdminChangeRolesRequestDto,
+  AdminEndSessionRequestDto,
+  AdminUserRequestDto,
+  AdminUsersListRequestDto,
+  AuditListRequestDto,
+} from './dto/admin.dto';
 import type { HealthCheckDto } from './dto/health-check.dto';
 import type { LoginDto } from './dto/login.dto';
 import type { RefreshDto } from './dto/refresh.dto';
 import type { RevocationsQueryDto } from './dto/revocations.dto';
 import type { ChangePasswordRequestDto, EndSessionDto, SessionAuthDto } from './dto/session-auth.dto';
 import type { SignupDto } from './dto/signup.dto';
+import type {
+  AdminUserChangeResponse,
+  AdminUserDetailResponse,
+  AdminUserPageResponse,
+  AuditEventPageResponse,
+} from './responses/admin.response';
 import type { AuthHealthResponse } from './responses/health.response';
 import type { JwksResponse } from './responses/jwks.response';
 import type { RevocationsResponse } from './responses/revocations.response';
@@ -27,6 +40,15 @@ export const AUTH_PATTERNS = {
   jwks: 'auth.jwks',
   revocations: 'auth.revocations',
   health: 'auth.health',
+  adminListUsers: 'auth.admin.users.list',
+  adminGetUser: 'auth.admin.users.get',
+  adminDisableUser: 'auth.admin.users.disable',
+  adminEnableUser: 'auth.admin.users.enable',
+  adminDeleteUser: 'auth.admin.users.delete',
+  adminEndSessions: 'auth.admin.sessions.end-all',
+  adminEndSession: 'auth.admin.sessions.end',
+  adminChangeRoles: 'auth.admin.users.roles',
+  adminListAudit: 'auth.admin.audit.list',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
@@ -60,4 +82,13 @@ export interface AuthRpcContract {
   [AUTH_PATTERNS.jwks]: { request: NoArguments; response: JwksResponse };
   [AUTH_PATTERNS.revocations]: { request: RevocationsQueryDto; response: RevocationsResponse };
   [AUTH_PATTERNS.health]: { request: HealthCheckDto; response: AuthHealthResponse };
+  [AUTH_PATTERNS.adminListUsers]: { request: AdminUsersListRequestDto; response: AdminUserPageResponse };
+  [AUTH_PATTERNS.adminGetUser]: { request: AdminUserRequestDto; response: AdminUserDetailResponse };
+  [AUTH_PATTERNS.adminDisableUser]: { request: AdminUserRequestDto; response: AdminUserChangeResponse };
+  [AUTH_PATTERNS.adminEnableUser]: { request: AdminUserRequestDto; response: AdminUserChangeResponse };
+  [AUTH_PATTERNS.adminDeleteUser]: { request: AdminUserRequestDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.adminEndSessions]: { request: AdminUserRequestDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.adminEndSession]: { request: AdminEndSessionRequestDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.adminChangeRoles]: { request: AdminChangeRolesRequestDto; response: AdminUserChangeResponse };
+  [AUTH_PATTERNS.adminListAudit]: { request: AuditListRequestDto; response: AuditEventPageResponse };
 }

@@ -1,6 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import {
+  type AdminChangeRolesRequestDto,
+  type AdminEndSessionRequestDto,
+  type AdminUserChangeResponse,
+  type AdminUserDetailResponse,
+  type AdminUserPageResponse,
+  type AdminUserRequestDto,
+  type AdminUsersListRequestDto,
+  type AuditEventPageResponse,
+  type AuditListRequestDto,
   AUTH_EVENTS,
   AUTH_PATTERNS,
   AUTH_SERVICE,
@@ -85,6 +94,42 @@ export class AuthClient {
 
   changePassword(dto: ChangePasswordRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
     return this.call(AUTH_PATTERNS.changePassword, dto, meta);
+  }
+
+  adminListUsers(dto: AdminUsersListRequestDto, meta: RequestMeta): Promise<AdminUserPageResponse> {
+    return this.call(AUTH_PATTERNS.adminListUsers, dto, meta);
+  }
+
+  adminGetUser(dto: AdminUserRequestDto, meta: RequestMeta): Promise<AdminUserDetailResponse> {
+    return this.call(AUTH_PATTERNS.adminGetUser, dto, meta);
+  }
+
+  adminDisableUser(dto: AdminUserRequestDto, meta: RequestMeta): Promise<AdminUserChangeResponse> {
+    return this.call(AUTH_PATTERNS.adminDisableUser, dto, meta);
+  }
+
+  adminEnableUser(dto: AdminUserRequestDto, meta: RequestMeta): Promise<AdminUserChangeResponse> {
+    return this.call(AUTH_PATTERNS.adminEnableUser, dto, meta);
+  }
+
+  adminDeleteUser(dto: AdminUserRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.adminDeleteUser, dto, meta);
+  }
+
+  adminEndSessions(dto: AdminUserRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.adminEndSessions, dto, meta);
+  }
+
+  adminEndSession(dto: AdminEndSessionRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.adminEndSession, dto, meta);
+  }
+
+  adminChangeRoles(dto: AdminChangeRolesRequestDto, meta: RequestMeta): Promise<AdminUserChangeResponse> {
+    return this.call(AUTH_PATTERNS.adminChangeRoles, dto, meta);
+  }
+
+  adminListAudit(dto: AuditListRequestDto, meta: RequestMeta): Promise<AuditEventPageResponse> {
+    return this.call(AUTH_PATTERNS.adminListAudit, dto, meta);
   }
 
   /** The public keys tokens may be signed with (the gateway's own background refresh). */

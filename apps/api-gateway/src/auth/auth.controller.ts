@@ -75,6 +75,7 @@ export class AuthController {
     ...BODY_ERRORS,
     'INVALID_CREDENTIALS',
     'CSRF_REJECTED',
+    'ACCOUNT_DISABLED',
     'TOO_MANY_ATTEMPTS',
     'RATE_LIMITED',
     ...UPSTREAM_ERRORS,
@@ -100,6 +101,7 @@ export class AuthController {
     'INVALID_REFRESH_TOKEN',
     'REFRESH_TOKEN_REUSED',
     'CSRF_REJECTED',
+    'ACCOUNT_DISABLED',
     'RATE_LIMITED',
     ...UPSTREAM_ERRORS,
   )

@@ -18,6 +18,8 @@ const MALFORMED_BODY_MESSAGES = new Set(
  */
 function challengeFor(code: ErrorCode): string | undefined {
   if (code === ERROR_CODES.INVALID_REFRESH_TOKEN || code === ERROR_CODES.REFRESH_TOKEN_REUSED) return 'Bearer';
+  // Step-up (RFC 9470): the token is valid, but its password login is too old for the route.
+  if (code === ERROR_CODES.REAUTHENTICATION_REQUIRED) return 'Bearer error="insufficient_user_authentication"';
   return isTokenErrorCode(code) ? bearerChallenge(code) : undefined;
 }
 

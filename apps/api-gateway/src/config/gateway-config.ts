@@ -92,7 +92,7 @@ export const gatewayEnvSchema = baseEnvSchema
       'browser origins allowed by CORS, with credentials; empty sends no CORS headers; also the only origins cookie mode accepts',
     ),
     RATE_LIMIT_ENABLED: flag(true).describe(
-      'per-client-IP rate limits on sign-up, login, refresh and password change (→ `429 RATE_LIMITED` with `Retry-After`)',
+      'per-client-IP rate limits on sign-up, login, refresh, password change and the admin API (→ `429 RATE_LIMITED` with `Retry-After`)',
     ),
     RATE_LIMIT_SIGNUP_LIMIT: perWindow('sign-ups', 10),
     RATE_LIMIT_SIGNUP_TTL_MS: rateWindow('RATE_LIMIT_SIGNUP_LIMIT'),
@@ -102,6 +102,11 @@ export const gatewayEnvSchema = baseEnvSchema
     RATE_LIMIT_REFRESH_TTL_MS: rateWindow('RATE_LIMIT_REFRESH_LIMIT'),
     RATE_LIMIT_PASSWORD_LIMIT: perWindow('password changes', 10),
     RATE_LIMIT_PASSWORD_TTL_MS: rateWindow('RATE_LIMIT_PASSWORD_LIMIT'),
+    RATE_LIMIT_ADMIN_LIMIT: perWindow(
+      'requests to /api/admin routes together (their own budget, apart from the routes of ordinary users)',
+      120,
+    ),
+    RATE_LIMIT_ADMIN_TTL_MS: rateWindow('RATE_LIMIT_ADMIN_LIMIT'),
     // Must match the auth service's settings: a token from another issuer or for another audience is refused.
     TOKEN_ISSUER: z
       .string()
@@ -187,7 +192,7 @@ export class GatewayConfig extends ProcessConfig {
   };
   readonly rateLimit: {
     enabled: boolean;
-    routes: Record<'signup' | 'login' | 'refresh' | 'password', { limit: number; ttlMs: number }>;
+    routes: Record<'signup' | 'login' | 'refresh' | 'password' | 'admin', { limit: number; ttlMs: number }>;
   };
   /** `tls`: the gateway's client certificate and key, and the CA the auth service's certificate must chain to. */
   readonly auth: { host: string; port: number; timeoutMs: number; tls?: MutualTlsFiles };
@@ -231,6 +236,7 @@ export class GatewayConfig extends ProcessConfig {
         login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, ttlMs: env.RATE_LIMIT_LOGIN_TTL_MS },
         refresh: { limit: env.RATE_LIMIT_REFRESH_LIMIT, ttlMs: env.RATE_LIMIT_REFRESH_TTL_MS },
         password: { limit: env.RATE_LIMIT_PASSWORD_LIMIT, ttlMs: env.RATE_LIMIT_PASSWORD_TTL_MS },
+        admin: { limit: env.RATE_LIMIT_ADMIN_LIMIT, ttlMs: env.RATE_LIMIT_ADMIN_TTL_MS },
       },
     };
     this.auth = {

@@ -41,6 +41,14 @@ describe('setupDocs', () => {
 
   it('documents exactly the API routes, with title, version and the configured body limit', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/admin/audit',
+      '/api/admin/users',
+      '/api/admin/users/{id}',
+      '/api/admin/users/{id}/disable',
+      '/api/admin/users/{id}/enable',
+      '/api/admin/users/{id}/roles',
+      '/api/admin/users/{id}/sessions',
+      '/api/admin/users/{id}/sessions/{sid}',
       '/api/auth/jwks',
       '/api/auth/login',
       '/api/auth/logout',

@@ -34,13 +34,24 @@ export const TOKENS = {
 export const BEARER_CHALLENGE = 'Bearer';
 export const INVALID_TOKEN_CHALLENGE = /^Bearer error="invalid_token", error_description="[^"]+"$/;
 export const SESSION_METHODS = ['logout', 'logoutAll', 'listSessions', 'endSession', 'changePassword'] as const;
+export const ADMIN_METHODS = [
+  'adminListUsers',
+  'adminGetUser',
+  'adminDisableUser',
+  'adminEnableUser',
+  'adminDeleteUser',
+  'adminEndSessions',
+  'adminEndSession',
+  'adminChangeRoles',
+  'adminListAudit',
+] as const;
 
 export const authUnavailable = (): Promise<never> =>
   Promise.reject(new ApiError('AUTH_UNAVAILABLE', ERROR_MESSAGES.AUTH_UNAVAILABLE));
 
 /** An auth service that is up: keys, an empty revocation list, health; the session calls fail until told. */
 export function fakeAuthClient(): FakeAuthClient {
-  return {
+  return <FakeAuthClient>{
     signup: jest.fn(() => Promise.resolve(USER)),
     login: jest.fn(() => Promise.resolve({ user: USER, ...TOKENS })),
     refresh: jest.fn(() => Promise.resolve(TOKENS)),
@@ -49,6 +60,7 @@ export function fakeAuthClient(): FakeAuthClient {
     listSessions: jest.fn(authUnavailable),
     endSession: jest.fn(authUnavailable),
     changePassword: jest.fn(authUnavailable),
+    ...Object.fromEntries(ADMIN_METHODS.map((name) => [name, jest.fn(authUnavailable)])),
     jwks: jest.fn(() => Promise.resolve({ keys: [signingKey.jwk] })),
     revocations: jest.fn(() => Promise.resolve({ serverTime: new Date().toISOString(), revoked: [] })),
     health: jest.fn(() => Promise.resolve({ database: { status: 'up', durationMs: 0.4 } })),

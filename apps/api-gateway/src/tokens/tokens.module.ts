@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TokenAuthenticator, TokenAuthGuard, type VerifyAccessToken } from '@nestjs-microservices/nest-auth';
+import {
+  RolesGuard,
+  TokenAuthenticator,
+  TokenAuthGuard,
+  type VerifyAccessToken,
+} from '@nestjs-microservices/nest-auth';
 import { AuthClientModule } from '../auth/auth-client.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { RevocationFeedController } from './revocation-feed.controller';
@@ -30,6 +35,8 @@ import { gatewayTokenVerifier, VERIFY_ACCESS_TOKEN } from './verify-access-token
         new TokenAuthenticator(verify, keys, revocations),
     },
     { provide: APP_GUARD, useClass: TokenAuthGuard },
+    // After the token guard: @Roles() reads the caller it verified.
+    { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [SigningKeysService, RevocationList, RevocationSyncService],
 })

@@ -8,6 +8,7 @@ import {
   SignupDto,
   type UserResponse,
 } from '@nestjs-microservices/shared';
+import { AdminController } from '../admin/admin.controller';
 import { HealthController } from '../health/health.controller';
 import { SessionsController } from '../sessions/sessions.controller';
 import { SigningKeysController } from '../signing-keys/signing-keys.controller';
@@ -51,7 +52,13 @@ describe('ContractPattern', () => {
   });
 
   it('every pattern of the contract has exactly one handler among the controllers', () => {
-    const handled = [UsersController, SessionsController, SigningKeysController, HealthController].flatMap((type) =>
+    const handled = [
+      UsersController,
+      SessionsController,
+      SigningKeysController,
+      HealthController,
+      AdminController,
+    ].flatMap((type) =>
       Object.getOwnPropertyNames(type.prototype).flatMap(
         (name) =>
           (Reflect.getMetadata(PATTERN_METADATA, (type.prototype as unknown as Record<string, object>)[name]) as

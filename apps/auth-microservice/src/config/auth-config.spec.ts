@@ -37,6 +37,8 @@ describe('AuthConfig / authEnvSchema', () => {
         maxSessionsPerUser: 100,
       },
       signingKeys: { rotationIntervalMs: 30 * 86_400_000, publishLeadMs: 120_000, encryptionSecret: undefined },
+      audit: { retentionMs: 90 * 86_400_000 },
+      admin: { reauthMaxAgeMs: 900_000 },
     });
   });
 
@@ -78,6 +80,8 @@ describe('AuthConfig / authEnvSchema', () => {
       SESSIONS_MAX_PER_USER: '25',
       SIGNING_KEY_ROTATION_INTERVAL: '90d',
       SIGNING_KEY_PUBLISH_LEAD: '10m',
+      AUDIT_RETENTION: '30d',
+      ADMIN_REAUTH_MAX_AGE: '5m',
       SIGNING_KEY_ENCRYPTION_SECRET: SECRET,
     });
 
@@ -116,6 +120,8 @@ describe('AuthConfig / authEnvSchema', () => {
         maxSessionsPerUser: 25,
       },
       signingKeys: { rotationIntervalMs: 90 * 86_400_000, publishLeadMs: 600_000, encryptionSecret: SECRET },
+      audit: { retentionMs: 30 * 86_400_000 },
+      admin: { reauthMaxAgeMs: 300_000 },
     });
     expect(config.accessTokenHorizonMs).toBe(305_000);
   });

@@ -132,6 +132,10 @@ export const authEnvSchema = baseEnvSchema
       "a new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token (keep it above the gateway's `JWKS_REFRESH_INTERVAL`)",
     ),
     SIGNING_KEY_ENCRYPTION_SECRET: encryptionSecret,
+    // Stored audit events (audit_events) older than this are deleted by an hourly purge.
+    AUDIT_RETENTION: duration('90d', '1h', '3650d'),
+    // Admin routes need an access token whose password login (auth_time) is at most this old (step-up).
+    ADMIN_REAUTH_MAX_AGE: duration('15m', '10s', '1d'),
   })
   .superRefine((env, context) => {
     if (env.REFRESH_TOKEN_IDLE_TTL > env.REFRESH_TOKEN_ABSOLUTE_TTL) {
@@ -192,6 +196,8 @@ export class AuthConfig extends ProcessConfig {
     maxSessionsPerUser: number;
   };
   readonly signingKeys: { rotationIntervalMs: number; publishLeadMs: number; encryptionSecret?: string };
+  readonly audit: { retentionMs: number };
+  readonly admin: { reauthMaxAgeMs: number };
 
   constructor(env: AuthEnv) {
     super(env);
@@ -240,6 +246,8 @@ export class AuthConfig extends ProcessConfig {
       publishLeadMs: env.SIGNING_KEY_PUBLISH_LEAD,
       encryptionSecret: env.SIGNING_KEY_ENCRYPTION_SECRET,
     };
+    this.audit = { retentionMs: env.AUDIT_RETENTION };
+    this.admin = { reauthMaxAgeMs: env.ADMIN_REAUTH_MAX_AGE };
   }
 
   /**

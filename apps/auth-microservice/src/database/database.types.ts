@@ -5,6 +5,7 @@ import type { ColumnType } from 'kysely';
  * PostgreSQL reads them back as `Date` (timestamptz), SQLite as the string that was written.
  */
 export type Timestamp = ColumnType<Date | string, string, string>;
+export type NullableTimestamp = ColumnType<Date | string | null, string | null | undefined, string | null>;
 
 export interface UsersTable {
   id: string;
@@ -15,6 +16,32 @@ export interface UsersTable {
   password_hash: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set by an administrator: no login, no refresh (migration 0011). */
+  disabled_at: NullableTimestamp;
+  /** Deleted by an administrator: renamed and hashless until purged (migration 0011). */
+  deleted_at: NullableTimestamp;
+  last_login_at: NullableTimestamp;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+  granted_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  /** UUID v7: ordered by time. */
+  id: string;
+  occurred_at: Timestamp;
+  type: string;
+  /** The user the event is about. */
+  user_id: string | null;
+  /** The administrator who acted, for admin actions. */
+  actor_id: string | null;
+  session_id: string | null;
+  client_ip: string | null;
+  /** JSON of the event's other facts (never a secret), or null. */
+  details: string | null;
 }
 
 export interface LoginFailuresTable {
@@ -71,6 +98,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
+  user_roles: UserRolesTable;
+  audit_events: AuditEventsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -33,6 +33,8 @@ describe('migrateToLatest (SQLite in memory)', () => {
       '0005-create-login-known-clients',
       '0006-add-session-refresh-secret',
       '0007-add-username-skeleton',
+      '0010-create-roles-and-audit-events',
+      '0011-add-user-admin-columns',
     ]);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);
   });
@@ -42,7 +44,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
     await db.insertInto('users').values(row('1', 'alice')).execute();
 
     await expect(db.selectFrom('users').selectAll().execute()).resolves.toEqual([
-      { ...row('1', 'alice'), username_skeleton: null },
+      { ...row('1', 'alice'), username_skeleton: null, disabled_at: null, deleted_at: null, last_login_at: null },
     ]);
   });
 

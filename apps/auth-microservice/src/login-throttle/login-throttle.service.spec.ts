@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -46,7 +47,7 @@ describe('LoginThrottle (real repository on SQLite in memory)', () => {
     await migrateToLatest(db, 'sqlite');
     throttle = new LoginThrottle(
       new LoginFailuresRepository(db, 'sqlite'),
-      new AuditLog(new Registry()),
+      new AuditLog(new Registry(), new AuditEventsRepository(db)),
       new UnitOfWork(db),
       config,
     );

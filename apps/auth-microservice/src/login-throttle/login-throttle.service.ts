@@ -74,7 +74,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     });
     if (!decision.allowed) {
       const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
-      this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
+      await this.audit.record('login.throttled', { clientIp, retryAfterSeconds });
       throw new RpcException({
         ...rpcError(ERROR_CODES.TOO_MANY_ATTEMPTS, ERROR_MESSAGES.TOO_MANY_ATTEMPTS),
         retryAfterSeconds,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { SessionsRepository } from './sessions.repository';
 
-export const REFRESH_OUTCOMES = ['rotated', 'invalid', 'reused'] as const;
+export const REFRESH_OUTCOMES = ['rotated', 'invalid', 'reused', 'disabled'] as const;
 export type RefreshOutcome = (typeof REFRESH_OUTCOMES)[number];
 
 /**
@@ -30,7 +30,7 @@ export class SessionMetrics {
     });
     this.refreshes = new Counter({
       name: 'auth_token_refreshes_total',
-      help: 'Refresh-token exchanges, by outcome (rotated, invalid, reused = detected theft)',
+      help: 'Refresh-token exchanges, by outcome (rotated, invalid, reused = detected theft, disabled = account disabled)',
       labelNames: ['outcome'],
       registers: [registry],
     });

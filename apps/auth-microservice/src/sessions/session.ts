@@ -6,7 +6,11 @@ export type RevocationReason =
   | 'ended_by_user'
   | 'password_changed'
   | 'refresh_token_reused'
-  | 'session_limit';
+  | 'session_limit'
+  | 'account_disabled'
+  | 'account_deleted'
+  | 'ended_by_admin'
+  | 'admin_role_removed';
 
 /** A session as the auth service keeps it. */
 export interface Session {
@@ -36,4 +40,29 @@ export function toSessionResponse(session: Session, currentSessionId: string): S
     userAgent: session.userAgent,
     current: session.id === currentSessionId,
   };
+}
+
+/** Who a verified access token belongs to, once its session is known to be alive. */
+export interface Principal {
+  userId: string;
+  username: string;
+  sessionId: string;
+  /** The roles the token carries. */
+  roles: readonly string[];
+  /** When the user last proved their password (`auth_time`); undefined for a token without it. */
+  authTime?: Date;
+}
+
+/** Which of a user's active sessions to end: one (`only`), all but one (`except`), or all. */
+export interface SessionFilter {
+  userId: string;
+  only?: string;
+  except?: string;
+}
+
+/** Who ended sessions, for the audit trail. */
+export interface EndedBy {
+  clientIp?: string;
+  /** The administrator, when one did it. */
+  actorId?: string;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RolesModule } from '../roles/roles.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
@@ -8,9 +9,9 @@ import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [TokensModule],
+  imports: [TokensModule, RolesModule],
   controllers: [SessionsController],
   providers: [SessionsService, SessionsRepository, SessionMetrics, SessionsMaintenance, RevocationBroadcast],
-  exports: [SessionsService, RevocationBroadcast],
+  exports: [SessionsService, SessionsRepository, RevocationBroadcast],
 })
 export class SessionsModule {}

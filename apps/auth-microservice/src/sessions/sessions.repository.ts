@@ -117,9 +117,20 @@ export class SessionsRepository {
       .execute();
   }
 
-  async usernameOf(userId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirst();
-    return row?.username;
+  /** What a refresh needs of the account: its name and whether it is disabled; undefined once deleted. */
+  async accountOf(db: Executor, userId: string): Promise<{ username: string; disabled: boolean } | undefined> {
+    const row = await db
+      .selectFrom('users')
+      .select(['username', 'disabled_at'])
+      .where('id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row && { username: row.username, disabled: row.disabled_at !== null };
+  }
+
+  /** Notes a password login on the account (`last_login_at`), with the session it started. */
+  async markLogin(trx: Tx, userId: string, now: Date): Promise<void> {
+    await trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', userId).execute();
   }
 
   async findOfUser(id: string, userId: string): Promise<Session | undefined> {

@@ -2,6 +2,7 @@ import { ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { uuidv7 } from 'uuidv7';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditLog } from '../audit/audit-log.service';
 import { rpcErrorOf } from '../common/rpc-failure.spec-helpers';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
@@ -26,7 +27,12 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
     await migrateToLatest(db, 'sqlite');
     registry = new Registry();
     const config = new AuthConfig(authEnvSchema.parse(env));
-    ({ sessions, broadcast } = await createSessionStack(db, config, registry, new AuditLog(registry)));
+    ({ sessions, broadcast } = await createSessionStack(
+      db,
+      config,
+      registry,
+      new AuditLog(registry, new AuditEventsRepository(db)),
+    ));
   }
 
   async function user(username: string): Promise<{ id: string; username: string }> {
@@ -53,7 +59,7 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
 
     it('rotates: new tokens for the same session, and the idle expiry moves', async () => {
       const first = await sessions.start(await user('alice'), META);
-      const sid = (await sessions.authenticate(first.accessToken)).sessionId;
+      const { sessionId: sid, authTime } = await sessions.authenticate(first.accessToken);
       const second = await sessions.refresh(first.refreshToken, META);
       expect(second.refreshToken).not.toBe(first.refreshToken);
       expect(second.accessToken).not.toBe(first.accessToken);
@@ -61,8 +67,56 @@ describe('SessionsService (real keys, tokens and repository on SQLite in memory)
         userId: expect.any(String),
         username: 'alice',
         sessionId: sid,
+        roles: [],
+        authTime,
       });
       expect(Date.parse(second.refreshTokenExpiresAt)).toBeGreaterThanOrEqual(Date.parse(first.refreshTokenExpiresAt));
+    });
+
+    it('carries the roles in the token, a change of them from the next refresh, and keeps auth_time', async () => {
+      const alice = await user('alice');
+      const first = await sessions.start(alice, META);
+      const before = await sessions.authenticate(first.accessToken);
+      expect(before.roles).toEqual([]);
+      expect(Math.abs((before.authTime?.getTime() ?? 0) - Date.now())).toBeLessThan(2_000);
+      await db
+        .insertInto('user_roles')
+        .values([
+          { user_id: alice.id, role: 'editor', granted_at: new Date().toISOString() },
+          { user_id: alice.id, role: 'admin', granted_at: new Date().toISOString() },
+        ])
+        .execute();
+      await expect(sessions.authenticate(first.accessToken)).resolves.toMatchObject({ roles: [] });
+      const second = await sessions.refresh(first.refreshToken, META);
+      await expect(sessions.authenticate(second.accessToken)).resolves.toMatchObject({
+        roles: ['admin', 'editor'],
+        authTime: before.authTime,
+      });
+    });
+
+    it('answers ACCOUNT_DISABLED to a refresh of a disabled account', async () => {
+      const alice = await user('alice');
+      const tokens = await sessions.start(alice, META);
+      await db.updateTable('users').set({ disabled_at: new Date().toISOString() }).where('id', '=', alice.id).execute();
+      await expect(rpcErrorOf(sessions.refresh(tokens.refreshToken, META))).resolves.toMatchObject({
+        status: 403,
+        code: 'ACCOUNT_DISABLED',
+      });
+    });
+
+    it('stores login.succeeded and session.started with the session, and session.ended at logout', async () => {
+      const alice = await user('alice');
+      const tokens = await sessions.start(alice, META);
+      await sessions.logout(tokens.accessToken, META);
+      const rows = await db.selectFrom('audit_events').select(['type', 'user_id', 'client_ip']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { type: 'login.succeeded', user_id: alice.id, client_ip: META.clientIp },
+        { type: 'session.started', user_id: alice.id, client_ip: META.clientIp },
+        { type: 'session.ended', user_id: alice.id, client_ip: META.clientIp },
+      ]);
+      expect(JSON.stringify(await db.selectFrom('audit_events').selectAll().execute())).not.toContain(
+        tokens.refreshToken,
+      );
     });
 
     it('answers INVALID_REFRESH_TOKEN for a token it never issued', async () => {

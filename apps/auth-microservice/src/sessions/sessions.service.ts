@@ -15,31 +15,36 @@ import {
   type TokenResponse,
 } from '@nestjs-microservices/shared';
 import { uuidv7 } from 'uuidv7';
-import { AuditLog } from '../audit/audit-log.service';
+import { type AuditEntry, AuditLog } from '../audit/audit-log.service';
 import { rpcFailure } from '../common/rpc-failure';
 import { AuthConfig } from '../config/auth-config';
 import { AccessTokens, type TokenSubject } from '../tokens/access-tokens.service';
 import { hashRefreshToken, newChainSecret, newRefreshToken, RefreshChains } from './refresh-token';
-import { isActive, type RevocationReason, type Session, toSessionResponse } from './session';
+import {
+  type EndedBy,
+  isActive,
+  type Principal,
+  type RevocationReason,
+  type Session,
+  type SessionFilter,
+  toSessionResponse,
+} from './session';
 import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
 import { type Tx, UnitOfWork } from '../database/unit-of-work';
+import { RolesRepository } from '../roles/roles.repository';
 import { SessionsRepository } from './sessions.repository';
 
-/** Who a verified access token belongs to, once its session is known to be alive. */
-export interface Principal {
-  userId: string;
-  username: string;
-  sessionId: string;
-}
+export type { Principal } from './session';
 
 /** How many tokens down the chain a replay looks up per query, and how far at most, for the live end. */
 const SUCCESSOR_BATCH = 4;
 const MAX_REPLAY_HOPS = 32;
 
 type Rotation =
-  | { kind: 'rotated'; session: Session; refreshToken: string }
+  | { kind: 'rotated'; session: Session; refreshToken: string; username: string; roles: string[] }
   | { kind: 'invalid' }
+  | { kind: 'disabled' }
   | { kind: 'reused'; session: Session };
 
 @Injectable()
@@ -54,6 +59,7 @@ export class SessionsService {
     private readonly metrics: SessionMetrics,
     private readonly broadcast: RevocationBroadcast,
     private readonly uow: UnitOfWork,
+    private readonly roles: RolesRepository,
   ) {
     this.chains = new RefreshChains(config.signingKeys.encryptionSecret);
   }
@@ -74,13 +80,31 @@ export class SessionsService {
       revokedAt: null,
     };
     const refresh = newRefreshToken();
-    const evicted = await this.uow.run((trx) =>
-      this.sessions.create(trx, session, newChainSecret(), refresh.hash, this.config.tokens.maxSessionsPerUser),
-    );
-    this.audit.record('session.started', { userId: user.id, sessionId: session.id, clientIp: meta.clientIp });
-    if (evicted.length > 0) this.ended(user.id, evicted, 'session_limit', meta, now);
+    const { evicted, roles } = await this.uow.run(async (trx) => {
+      const ended = await this.sessions.create(
+        trx,
+        session,
+        newChainSecret(),
+        refresh.hash,
+        this.config.tokens.maxSessionsPerUser,
+      );
+      await this.sessions.markLogin(trx, user.id, now);
+      const clientIp = meta.clientIp;
+      await this.audit.recordAllIn(trx, [
+        ['login.succeeded', { userId: user.id, clientIp }],
+        ['session.started', { userId: user.id, sessionId: session.id, clientIp }],
+        ...ended.map(
+          (sessionId): AuditEntry => [
+            'session.ended',
+            { userId: user.id, sessionId, reason: 'session_limit', clientIp },
+          ],
+        ),
+      ]);
+      return { evicted: ended, roles: await this.roles.rolesOf(user.id, trx) };
+    });
+    if (evicted.length > 0) this.ended(evicted, now);
     return this.tokens(
-      { userId: user.id, username: user.username, sessionId: session.id },
+      { userId: user.id, username: user.username, sessionId: session.id, roles, authTime: now },
       session,
       refresh.token,
       now,
@@ -96,29 +120,35 @@ export class SessionsService {
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
     const now = new Date();
     const hash = hashRefreshToken(refreshToken);
-    const outcome = await this.uow.run((trx) => this.rotate(trx, refreshToken, hash, now));
+    const outcome = await this.uow.run((trx) => this.rotate(trx, refreshToken, hash, now, meta));
     this.metrics.countRefresh(outcome.kind);
     if (outcome.kind === 'invalid') throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
+    if (outcome.kind === 'disabled') throw rpcFailure(ERROR_CODES.ACCOUNT_DISABLED);
     const { session } = outcome;
-    if (outcome.kind === 'reused') {
-      this.audit.record('refresh_token.reused', {
+    if (outcome.kind === 'reused') throw reuseFailure(this.ended([session.id], now));
+    return this.tokens(
+      {
         userId: session.userId,
+        username: outcome.username,
         sessionId: session.id,
-        clientIp: meta.clientIp,
-      });
-      const ended = this.ended(session.userId, [session.id], 'refresh_token_reused', meta, now);
-      throw reuseFailure(ended);
-    }
-    const username = await this.sessions.usernameOf(session.userId);
-    if (username === undefined) throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
-    return this.tokens({ userId: session.userId, username, sessionId: session.id }, session, outcome.refreshToken, now);
+        roles: outcome.roles,
+        authTime: session.createdAt,
+      },
+      session,
+      outcome.refreshToken,
+      now,
+    );
   }
 
-  private async rotate(trx: Tx, token: string, hash: string, now: Date): Promise<Rotation> {
+  private async rotate(trx: Tx, token: string, hash: string, now: Date, meta: RequestMeta): Promise<Rotation> {
     const found = await this.sessions.findToken(trx, hash);
     if (!found) return { kind: 'invalid' };
     const locked = await this.sessions.lockSession(trx, found.sessionId);
-    if (!locked || !isActive(locked.session, now)) return { kind: 'invalid' };
+    if (!locked) return { kind: 'invalid' };
+    const account = await this.sessions.accountOf(trx, locked.session.userId);
+    if (!account) return { kind: 'invalid' };
+    if (account.disabled) return { kind: 'disabled' };
+    if (!isActive(locked.session, now)) return { kind: 'invalid' };
     const { session, refreshSecret } = locked;
     // Read again under the lock: another refresh may have used it meanwhile.
     const usedAt = (await this.sessions.findToken(trx, hash))?.usedAt ?? null;
@@ -132,7 +162,13 @@ export class SessionsService {
       await this.sessions.insertToken(trx, successor.hash, session.id, now);
       next = successor.token;
     } else if (now.getTime() - usedAt.getTime() > this.config.tokens.reuseGraceMs) {
-      await this.sessions.revoke({ userId: session.userId, only: session.id }, 'refresh_token_reused', now, trx);
+      const { userId } = session;
+      await this.audit.recordIn(trx, 'refresh_token.reused', {
+        userId,
+        sessionId: session.id,
+        clientIp: meta.clientIp,
+      });
+      await this.revokeIn(trx, { userId, only: session.id }, 'refresh_token_reused', { clientIp: meta.clientIp }, now);
       return { kind: 'reused', session };
     } else {
       next = refreshSecret === null ? undefined : await this.liveEndOfChain(trx, session.id, refreshSecret, token);
@@ -142,7 +178,14 @@ export class SessionsService {
       Math.min(now.getTime() + this.config.tokens.refreshIdleTtlMs, session.expiresAt.getTime()),
     );
     await this.sessions.touch(trx, session.id, now, idleExpiresAt, newSecret);
-    return { kind: 'rotated', session: { ...session, idleExpiresAt }, refreshToken: next };
+    const roles = await this.roles.rolesOf(session.userId, trx);
+    return {
+      kind: 'rotated',
+      session: { ...session, idleExpiresAt },
+      refreshToken: next,
+      username: account.username,
+      roles,
+    };
   }
 
   /**
@@ -181,7 +224,13 @@ export class SessionsService {
     }
     const session = await this.sessions.findOfUser(claims.sid, claims.sub);
     if (!session || session.revokedAt !== null) throw rpcFailure(ERROR_CODES.SESSION_REVOKED);
-    return { userId: claims.sub, username: claims.username, sessionId: claims.sid };
+    return {
+      userId: claims.sub,
+      username: claims.username,
+      sessionId: claims.sid,
+      roles: claims.roles ?? [],
+      ...(claims.auth_time !== undefined && { authTime: new Date(claims.auth_time * 1_000) }),
+    };
   }
 
   async list(accessToken: string): Promise<SessionResponse[]> {
@@ -209,13 +258,19 @@ export class SessionsService {
   }
 
   /** For a password change: inside the caller's transaction, so the new hash and the revocations land together. */
-  async endOthers(trx: Tx, principal: Principal, now: Date): Promise<string[]> {
-    return this.sessions.revoke(
-      { userId: principal.userId, except: principal.sessionId },
-      'password_changed',
-      now,
+  endOthers(trx: Tx, principal: Principal, now: Date, meta: RequestMeta): Promise<string[]> {
+    const filter = { userId: principal.userId, except: principal.sessionId };
+    return this.revokeIn(trx, filter, 'password_changed', { clientIp: meta.clientIp }, now);
+  }
+
+  /** Revokes the matching active sessions in `trx`, with a `session.ended` event for each; returns their ids. */
+  async revokeIn(trx: Tx, filter: SessionFilter, reason: RevocationReason, by: EndedBy, now: Date): Promise<string[]> {
+    const ids = await this.sessions.revoke(filter, reason, now, trx);
+    await this.audit.recordAllIn(
       trx,
+      ids.map((sessionId): AuditEntry => ['session.ended', { userId: filter.userId, sessionId, reason, ...by }]),
     );
+    return ids;
   }
 
   /** What gateways poll: sessions revoked after `since` whose access tokens may still be alive. */
@@ -241,21 +296,14 @@ export class SessionsService {
     meta: RequestMeta,
   ): Promise<EndedSessionsResponse> {
     const now = new Date();
-    const ids = await this.sessions.revoke({ userId: principal.userId, ...filter }, reason, now);
-    return this.ended(principal.userId, ids, reason, meta, now);
+    const ids = await this.uow.run((trx) =>
+      this.revokeIn(trx, { userId: principal.userId, ...filter }, reason, { clientIp: meta.clientIp }, now),
+    );
+    return this.ended(ids, now);
   }
 
-  /** Audits sessions that ended at `at` (once committed), tells the gateways, and answers them as they need them. */
-  ended(
-    userId: string,
-    sessionIds: readonly string[],
-    reason: RevocationReason,
-    meta: RequestMeta,
-    at: Date,
-  ): EndedSessionsResponse {
-    for (const sessionId of sessionIds) {
-      this.audit.record('session.ended', { userId, sessionId, reason, clientIp: meta.clientIp });
-    }
+  /** Tells the gateways that these sessions ended at `at` (once committed), and answers them as they need them. */
+  ended(sessionIds: readonly string[], at: Date): EndedSessionsResponse {
     const ended = { revoked: sessionIds.map((sessionId) => this.revokedSession(sessionId, at)) };
     this.broadcast.announce(ended);
     return ended;

@@ -7,6 +7,7 @@ import type { Database } from '../database/database.types';
 import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { AccessTokens } from '../tokens/access-tokens.service';
+import { RolesRepository } from '../roles/roles.repository';
 import { RevocationBroadcast } from './revocation-broadcast';
 import { SessionMetrics } from './session.metrics';
 import { SessionsRepository } from './sessions.repository';
@@ -32,6 +33,7 @@ export async function createSessionStack(
     new SessionMetrics(registry, repository),
     broadcast,
     new UnitOfWork(db),
+    new RolesRepository(db, 'sqlite'),
   );
   return { keys, tokens, repository, sessions, broadcast };
 }

@@ -10,6 +10,9 @@ export interface TokenSubject {
   userId: string;
   username: string;
   sessionId: string;
+  roles: readonly string[];
+  /** The password login of the session (`auth_time`), kept along its refreshes. */
+  authTime: Date;
 }
 
 export interface IssuedAccessToken {
@@ -60,6 +63,8 @@ export class AccessTokens {
       iat,
       exp,
       username: subject.username,
+      roles: [...subject.roles],
+      auth_time: Math.floor(subject.authTime.getTime() / 1_000),
     });
     return { token, expiresAt: new Date(exp * 1_000) };
   }

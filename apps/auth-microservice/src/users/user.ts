@@ -6,6 +6,8 @@ export interface User {
   username: string;
   passwordHash: string;
   createdAt: Date;
+  /** Set while an administrator has disabled the account. */
+  disabledAt: Date | null;
 }
 
 export function toUserResponse(user: User): UserResponse {

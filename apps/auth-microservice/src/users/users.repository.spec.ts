@@ -10,6 +10,7 @@ const user = (id: string, username: string, passwordHash = `hash-of-${username}`
   username,
   passwordHash,
   createdAt: new Date('2025-03-04T05:06:07.089Z'),
+  disabledAt: null,
 });
 
 describe('UsersRepository (SQLite in memory)', () => {

@@ -13,10 +13,10 @@ export class UsersRepository {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   /** One INSERT; the unique indexes decide. False when the username, or a look-alike of it, is taken. */
-  async insert(user: User): Promise<boolean> {
+  async insert(user: User, db: Executor = this.db): Promise<boolean> {
     const createdAt = user.createdAt.toISOString();
     try {
-      await this.db
+      await db
         .insertInto('users')
         .values({
           id: user.id,
@@ -38,7 +38,7 @@ export class UsersRepository {
   async findByUsername(username: string): Promise<User | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'username', 'password_hash', 'created_at'])
+      .select(['id', 'username', 'password_hash', 'created_at', 'disabled_at'])
       .where('username_normalized', '=', usernameKey(username))
       .executeTakeFirst();
     return row && toUser(row);
@@ -62,7 +62,7 @@ export class UsersRepository {
   async findById(id: string): Promise<User | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'username', 'password_hash', 'created_at'])
+      .select(['id', 'username', 'password_hash', 'created_at', 'disabled_at'])
       .where('id', '=', id)
       .executeTakeFirst();
     return row && toUser(row);
@@ -77,6 +77,14 @@ export class UsersRepository {
   }
 }
 
-function toUser(row: Pick<Selectable<UsersTable>, 'id' | 'username' | 'password_hash' | 'created_at'>): User {
-  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: toDate(row.created_at) };
+function toUser(
+  row: Pick<Selectable<UsersTable>, 'id' | 'username' | 'password_hash' | 'created_at' | 'disabled_at'>,
+): User {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdAt: toDate(row.created_at),
+    disabledAt: row.disabled_at === null ? null : toDate(row.disabled_at),
+  };
 }

@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditLog } from '../audit/audit-log.service';
 import { rpcErrorOf } from '../common/rpc-failure.spec-helpers';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
@@ -33,7 +34,7 @@ const hasherWith = (memoryKib: number) =>
 
 /** The real UsersService on a migrated in-memory SQLite database, with the real session stack. */
 async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, registry = new Registry()) {
-  const audit = new AuditLog(registry);
+  const audit = new AuditLog(registry, new AuditEventsRepository(db));
   const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
   const throttle = new LoginThrottle(
     new LoginFailuresRepository(db, 'sqlite'),
@@ -174,7 +175,13 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
 
     it('upgrades a hash made with weaker parameters, once', async () => {
       const weakHash = await hasherWith(8_192).hash(PASSWORD);
-      await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date() });
+      await repository.insert({
+        id: 'id-1',
+        username: 'old',
+        passwordHash: weakHash,
+        createdAt: new Date(),
+        disabledAt: null,
+      });
 
       await service.login({ username: 'old', password: PASSWORD }, META);
       const upgraded = (await repository.findByUsername('old'))?.passwordHash ?? '';
@@ -189,7 +196,13 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
 
     it('still logs the user in when the upgrade fails', async () => {
       const weakHash = await hasherWith(8_192).hash(PASSWORD);
-      await repository.insert({ id: 'id-1', username: 'old', passwordHash: weakHash, createdAt: new Date() });
+      await repository.insert({
+        id: 'id-1',
+        username: 'old',
+        passwordHash: weakHash,
+        createdAt: new Date(),
+        disabledAt: null,
+      });
       jest.spyOn(repository, 'updatePasswordHash').mockRejectedValue(new Error('disk full'));
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 

@@ -36,11 +36,7 @@ export class UsersService {
 
   /** Counted in `auth_signups_total` by outcome. */
   signup(dto: SignupDto, meta?: RequestMeta): Promise<UserResponse> {
-    return this.metrics.countSignup(async () => {
-      const user = await this.createUser(dto);
-      this.audit.record('signup.succeeded', { userId: user.id, clientIp: meta?.clientIp });
-      return user;
-    });
+    return this.metrics.countSignup(() => this.createUser(dto, meta?.clientIp));
   }
 
   /** Counted in `auth_login_attempts_total` by outcome. */
@@ -62,7 +58,7 @@ export class UsersService {
     if (!user) throw rpcFailure(ERROR_CODES.SESSION_REVOKED);
     const attempt = await this.throttle.begin(user.username, meta.clientIp);
     if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
-      this.audit.record('password.change_failed', {
+      await this.audit.record('password.change_failed', {
         userId: user.id,
         sessionId: principal.sessionId,
         clientIp: meta.clientIp,
@@ -79,18 +75,32 @@ export class UsersService {
     const now = new Date();
     const ended = await this.uow.run(async (trx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, now, trx);
-      return this.sessions.endOthers(trx, principal, now);
+      await this.audit.recordIn(trx, 'password.changed', {
+        userId: user.id,
+        sessionId: principal.sessionId,
+        clientIp: meta.clientIp,
+      });
+      return this.sessions.endOthers(trx, principal, now, meta);
     });
-    this.audit.record('password.changed', { userId: user.id, sessionId: principal.sessionId, clientIp: meta.clientIp });
-    return this.sessions.ended(user.id, ended, 'password_changed', meta, now);
+    return this.sessions.ended(ended, now);
   }
 
-  private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
+  private async createUser({ username, password }: SignupDto, clientIp: string | undefined): Promise<UserResponse> {
     // Not a uniqueness check (the INSERT below is): it spares an argon2 hash for a name already
     // taken (or a look-alike of one), so a flood of sign-ups for existing names costs no hashing.
     if (await this.users.isTaken(username)) throw usernameTaken();
-    const user = { id: uuidv7(), username, passwordHash: await this.hasher.hash(password), createdAt: new Date() };
-    if (!(await this.users.insert(user))) throw usernameTaken();
+    const user: User = {
+      id: uuidv7(),
+      username,
+      passwordHash: await this.hasher.hash(password),
+      createdAt: new Date(),
+      disabledAt: null,
+    };
+    await this.uow.run(async (trx) => {
+      // Thrown inside: the transaction rolls back (on PostgreSQL the failed INSERT has aborted it anyway).
+      if (!(await this.users.insert(user, trx))) throw usernameTaken();
+      await this.audit.recordIn(trx, 'signup.succeeded', { userId: user.id, clientIp });
+    });
     return toUserResponse(user);
   }
 
@@ -101,11 +111,14 @@ export class UsersService {
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
     if (!user || !valid) {
-      this.audit.record('login.failed', { userId: user?.id, clientIp });
+      await this.audit.record('login.failed', { userId: user?.id, clientIp });
       throw rpcFailure(ERROR_CODES.INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
-    this.audit.record('login.succeeded', { userId: user.id, clientIp });
+    if (user.disabledAt !== null) {
+      await this.audit.record('login.refused_disabled', { userId: user.id, clientIp });
+      throw rpcFailure(ERROR_CODES.ACCOUNT_DISABLED);
+    }
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.upgradeHash(user.id, password);
     }

@@ -17,6 +17,12 @@ export const ERROR_DESCRIPTIONS = {
   CURRENT_PASSWORD_INCORRECT: 'password change with a wrong current password',
   CSRF_REJECTED:
     'a request the refresh cookie would authenticate came without `X-Auth-Mode: cookie`, or (cookie mode) from an `Origin` not in `CORS_ORIGINS`',
+  FORBIDDEN: 'the caller is authenticated but lacks the role the route needs (e.g. `admin`)',
+  ACCOUNT_DISABLED: 'the account is disabled by an administrator: no login, no refresh',
+  REAUTHENTICATION_REQUIRED:
+    'an admin route needs a token whose password login (`auth_time`) is more recent than ADMIN_REAUTH_MAX_AGE: log in again',
+  USER_NOT_FOUND: 'no user has this id',
+  LAST_ADMIN: 'the change would leave no active administrator (disable, demote or delete of the last one)',
   NOT_FOUND: 'unknown route',
   SESSION_NOT_FOUND: "no active session of the caller has this id (other users' sessions are never found)",
   REQUEST_TIMEOUT: 'the request did not arrive whole within the request timeout (the connection is closed)',

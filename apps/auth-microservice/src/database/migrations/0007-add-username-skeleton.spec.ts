@@ -83,6 +83,7 @@ function describeMigration(dialect: Dialect, open: () => Promise<{ db: Kysely<Da
         username,
         passwordHash: 'x',
         createdAt: new Date(),
+        disabledAt: null,
       });
       for (const username of ['al\u0131ce', 'ali\u0307ce', 'b\u043Eb', 'BOB']) {
         await expect(users.isTaken(username)).resolves.toBe(true);

@@ -7,6 +7,8 @@ import { createSessions } from './0004-create-sessions';
 import { createLoginKnownClients } from './0005-create-login-known-clients';
 import { addSessionRefreshSecret } from './0006-add-session-refresh-secret';
 import { addUsernameSkeleton } from './0007-add-username-skeleton';
+import { createRolesAndAuditEvents } from './0010-create-roles-and-audit-events';
+import { addUserAdminColumns } from './0011-add-user-admin-columns';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
@@ -18,5 +20,8 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0005-create-login-known-clients': createLoginKnownClients(dialect),
     '0006-add-session-refresh-secret': addSessionRefreshSecret(),
     '0007-add-username-skeleton': addUsernameSkeleton(dialect),
+    // 0008 and 0009 are taken by the account-recovery work; a gap is fine (applied in name order, once each).
+    '0010-create-roles-and-audit-events': createRolesAndAuditEvents(dialect),
+    '0011-add-user-admin-columns': addUserAdminColumns(dialect),
   };
 }

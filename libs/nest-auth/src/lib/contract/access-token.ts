@@ -25,6 +25,13 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   username: string;
+  /**
+   * The user's roles when the token was issued (a change takes effect at the next refresh). Absent from tokens of
+   * versions before roles: read as none.
+   */
+  roles?: string[];
+  /** When the user last proved their password (seconds since the epoch): kept along the session's refreshes. */
+  auth_time?: number;
 }
 
 export const ACCESS_TOKEN_CLAIMS = [
@@ -37,6 +44,11 @@ export const ACCESS_TOKEN_CLAIMS = [
   'exp',
   'username',
 ] as const satisfies readonly (keyof AccessTokenClaims)[];
+
+/** What a role name looks like (`admin`, `notes:editor`, …). */
+export const ROLE_PATTERN = /^[a-z][a-z0-9:_-]{0,63}$/;
+/** Most roles a token carries; a token with more was not made by the auth service. */
+export const MAX_ROLES = 64;
 
 /** Longest token string either side accepts (access or refresh): anything longer is not ours. */
 export const TOKEN_MAX_LENGTH = 4_096;

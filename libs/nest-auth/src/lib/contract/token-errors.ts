@@ -7,6 +7,7 @@ export const TOKEN_ERROR_STATUS = {
   INVALID_TOKEN: 401,
   TOKEN_EXPIRED: 401,
   SESSION_REVOKED: 401,
+  FORBIDDEN: 403,
   AUTH_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
@@ -21,6 +22,7 @@ export const TOKEN_ERROR_MESSAGES = {
   INVALID_TOKEN: 'The access token is invalid',
   TOKEN_EXPIRED: 'The access token has expired; refresh it',
   SESSION_REVOKED: 'This session has ended; log in again',
+  FORBIDDEN: 'Your roles do not allow this',
   AUTH_UNAVAILABLE: 'The authentication service is unavailable',
 } as const satisfies Record<TokenErrorCode, string>;
 
@@ -36,6 +38,8 @@ export function bearerChallenge(code: TokenErrorCode): string | undefined {
     case 'TOKEN_EXPIRED':
     case 'SESSION_REVOKED':
       return `Bearer error="invalid_token", error_description="${TOKEN_ERROR_MESSAGES[code]}"`;
+    case 'FORBIDDEN':
+      return `Bearer error="insufficient_scope", error_description="${TOKEN_ERROR_MESSAGES[code]}"`;
     default:
       return undefined;
   }

@@ -5,12 +5,16 @@ export interface AuthenticatedUser {
   userId: string;
   username: string;
   sessionId: string;
+  /** The roles the token carries (none for a token without the claim). */
+  roles: readonly string[];
 }
 
 /** The caller with the token itself, for a service that forwards it (never log `accessToken`). */
 export interface TokenPrincipal extends AuthenticatedUser {
   accessToken: string;
   expiresAt: Date;
+  /** When the user last proved their password (`auth_time`); undefined for a token without the claim. */
+  authTime?: Date;
 }
 
 /** An HTTP request (Express or Fastify) once the guard has let it through. */
@@ -41,9 +45,10 @@ export function principalOf(context: ExecutionContext): TokenPrincipal | undefin
   return undefined;
 }
 
-/** `{ userId, username, sessionId }` of the caller. On a `@Public()` handler there is none: a bug, answered 500. */
+/** `{ userId, username, sessionId, roles }` of the caller. On a `@Public()` handler there is none: a bug, answered 500. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedUser => {
   const principal = principalOf(context);
   if (!principal) throw new Error('@CurrentUser() used on a handler that TokenAuthGuard does not protect');
-  return { userId: principal.userId, username: principal.username, sessionId: principal.sessionId };
+  const { userId, username, sessionId, roles } = principal;
+  return { userId, username, sessionId, roles };
 });

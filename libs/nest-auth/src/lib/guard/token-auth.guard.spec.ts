@@ -113,6 +113,7 @@ describe('TokenAuthGuard', () => {
         userId: claims.sub,
         username: claims.username,
         sessionId: claims.sid,
+        roles: [],
         accessToken: token,
         expiresAt: new Date(claims.exp * 1_000),
       });

@@ -60,8 +60,10 @@ export class TokenAuthenticator {
       userId: claims.sub,
       username: claims.username,
       sessionId: claims.sid,
+      roles: claims.roles ?? [],
       accessToken: token,
       expiresAt: new Date(claims.exp * 1_000),
+      ...(claims.auth_time !== undefined && { authTime: new Date(claims.auth_time * 1_000) }),
     };
   }
 

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { RolesGuard } from '../guard/roles.guard';
 import { TokenAuthGuard } from '../guard/token-auth.guard';
 import { TokenAuthenticator } from '../guard/token-authenticator';
 import { TokenAuthHealthIndicator } from '../health/token-auth.health';
@@ -62,6 +63,8 @@ const providers: Provider[] = [
   },
   TokenAuthHealthIndicator,
   { provide: APP_GUARD, useClass: TokenAuthGuard },
+  // After the token guard (global guards run in the order they are provided): it reads the caller that guard set.
+  { provide: APP_GUARD, useClass: RolesGuard },
 ];
 
 const exported = [TokenAuthenticator, TokenAuthHealthIndicator, SigningKeySet, RevocationFeedFollower];

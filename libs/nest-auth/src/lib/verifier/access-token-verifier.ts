@@ -3,6 +3,8 @@ import {
   ACCESS_TOKEN_CLAIMS,
   ACCESS_TOKEN_TYPE,
   type AccessTokenClaims,
+  MAX_ROLES,
+  ROLE_PATTERN,
   TOKEN_MAX_LENGTH,
 } from '../contract/access-token';
 import { createVerifier, TokenError } from 'fast-jwt';
@@ -153,6 +155,18 @@ function checkClaims(payload: unknown): AccessTokenClaims {
   }
   if (!Number.isInteger(claims['iat']) || !Number.isInteger(claims['exp'])) {
     throw new AccessTokenError('INVALID_TOKEN', 'iat and exp must be integers');
+  }
+  const roles = claims['roles'];
+  if (
+    roles !== undefined &&
+    (!Array.isArray(roles) ||
+      roles.length > MAX_ROLES ||
+      !roles.every((role) => typeof role === 'string' && ROLE_PATTERN.test(role)))
+  ) {
+    throw new AccessTokenError('INVALID_TOKEN', 'claim roles is not a list of role names');
+  }
+  if (claims['auth_time'] !== undefined && !Number.isInteger(claims['auth_time'])) {
+    throw new AccessTokenError('INVALID_TOKEN', 'auth_time must be an integer');
   }
   return claims as unknown as AccessTokenClaims;
 }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { RolesRepository } from './roles.repository';
+
+@Module({ providers: [RolesRepository], exports: [RolesRepository] })
+export class RolesModule {}
