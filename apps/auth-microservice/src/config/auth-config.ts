@@ -132,10 +132,12 @@ export const authEnvSchema = baseEnvSchema
       "a new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token (keep it above the gateway's `JWKS_REFRESH_INTERVAL`)",
     ),
     SIGNING_KEY_ENCRYPTION_SECRET: encryptionSecret,
-    // Stored audit events (audit_events) older than this are deleted by an hourly purge.
-    AUDIT_RETENTION: duration('90d', '1h', '3650d'),
-    // Admin routes need an access token whose password login (auth_time) is at most this old (step-up).
-    ADMIN_REAUTH_MAX_AGE: duration('15m', '10s', '1d'),
+    AUDIT_RETENTION: duration('90d', '1h', '3650d').describe(
+      'stored audit events (`audit_events`) older than this are deleted by an hourly purge',
+    ),
+    ADMIN_REAUTH_MAX_AGE: duration('15m', '10s', '1d').describe(
+      'admin routes need an access token whose password login (`auth_time`) is at most this old (step-up; else `401 REAUTHENTICATION_REQUIRED`)',
+    ),
   })
   .superRefine((env, context) => {
     if (env.REFRESH_TOKEN_IDLE_TTL > env.REFRESH_TOKEN_ABSOLUTE_TTL) {
