@@ -58,6 +58,13 @@ export const authEnvSchema = baseEnvSchema
       .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, ".", "-" or "_"')
       .default('auth-service'),
     DATABASE_URL: databaseUrl,
+    // `off`: the schema is migrated by a separate step (`main.js migrate`); a service finding it behind refuses to start.
+    DATABASE_MIGRATE: z
+      .enum(['auto', 'off'])
+      .default('auto')
+      .describe(
+        'auto = the service migrates the schema at start; off = it refuses to start while the schema is behind (run `main.js migrate` first)',
+      ),
     DATABASE_POOL_SIZE: integer(10, 1, 100),
     // PostgreSQL: how long a request waits for a connection before failing with 503 (below the gateway's timeout).
     DATABASE_CONNECT_TIMEOUT: duration('2s', '100ms', '60s'),
@@ -131,7 +138,8 @@ export class AuthConfig extends ProcessConfig {
   /** TRANSPORT: `tcp` serves `tcp` above; `nats` joins `nats.queue` on the NATS server(s) instead. */
   readonly transport: 'tcp' | 'nats';
   readonly nats?: NatsSettings & { queue: string };
-  readonly database: { url: string; poolSize: number; connectTimeoutMs: number };
+  /** `migrate`: whether the service migrates the schema at start (`auto`) or only checks that it is current (`off`). */
+  readonly database: { url: string; migrate: 'auto' | 'off'; poolSize: number; connectTimeoutMs: number };
   readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
   readonly loginThrottle: { threshold: number; baseDelayMs: number; maxDelayMs: number; accountMaxFailures: number };
   /** Where `GET /metrics` is served; `port` 0 means not at all. */
@@ -165,6 +173,7 @@ export class AuthConfig extends ProcessConfig {
     if (nats) this.nats = { ...nats, queue: env.NATS_QUEUE };
     this.database = {
       url: env.DATABASE_URL,
+      migrate: env.DATABASE_MIGRATE,
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
     };
