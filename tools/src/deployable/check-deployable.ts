@@ -98,15 +98,17 @@ function serveUntilReady(
     const child = spawn(process.execPath, ['main.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    let signalled = false;
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(ready)) child.kill('SIGTERM');
+      // One SIGTERM, as an orchestrator sends: a second one would end the process before its handler has finished.
+      if (!signalled && output.includes(ready)) signalled = child.kill('SIGTERM');
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(killer);
-      resolve({ code, output });
+      resolve({ code, output: signal ? `${output}\n(ended by ${signal})` : output });
     });
   });
 }
@@ -150,7 +152,9 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'deployable-'));
   try {
     const failures: string[] = [];
-    for (const app of DEPLOYABLE_APPS) failures.push(...(await checkApp(workspace, app, root, scratch)));
+    // In parallel: each install mostly waits on the registry and the disk.
+    const perApp = await Promise.all(DEPLOYABLE_APPS.map((app) => checkApp(workspace, app, root, scratch)));
+    failures.push(...perApp.flat());
     if (failures.length === 0) failures.push(...(await runAuthService(workspace, scratch)));
     if (failures.length > 0) {
       console.error(`Deployable build: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
