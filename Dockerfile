@@ -18,7 +18,10 @@ COPY dist/apps/auth-microservice/package.json dist/apps/auth-microservice/packag
 COPY dist/apps/api-gateway/package.json dist/apps/api-gateway/package-lock.json api-gateway/
 COPY dist/apps/example-service/package.json dist/apps/example-service/package-lock.json example-service/
 COPY deploy/docker/install-production.sh /usr/local/bin/install-production
-RUN install-production auth-microservice api-gateway example-service
+# Where the registry is reached through a TLS-inspecting proxy, pass its CA bundle as a build secret (never a layer):
+#   docker build --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt .
+RUN --mount=type=secret,id=ca-certificates \
+  NODE_EXTRA_CA_CERTS=/run/secrets/ca-certificates install-production auth-microservice api-gateway example-service
 
 FROM ${NODE_RUNTIME_IMAGE}
 ENV NODE_ENV=production npm_config_update_notifier=false

