@@ -39,16 +39,25 @@ ensure_tools() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah debootstrap runc >/dev/null
 }
 
-# These machines' kernel runs cgroups v1 and v2 side by side, which crun refuses, and denies raising rlimits:
-# runc, with limits no higher than the current hard ones.
-PODMAN=(podman --runtime runc)
-ULIMITS=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit nproc=4096:4096)
+# These machines' kernel runs cgroups v1 and v2 side by side, which crun refuses, and root may not raise resource
+# limits (podman's defaults are above the current ones): runc, and limits no higher than the current hard ones, for
+# every container this script starts (a pod's infra container included), through a containers.conf of its own.
+CONTAINERS_CONF=$(mktemp)
+export CONTAINERS_CONF
+cat >"$CONTAINERS_CONF" <<CONF
+[containers]
+default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+PODMAN=(podman)
 
 cleanup() {
   kill "$watchdog" 2>/dev/null || true
   "${PODMAN[@]}" pod rm -f "$RUN_ID" >/dev/null 2>&1 || true
   "${PODMAN[@]}" rm -f "$RUN_ID-migrate" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f "$RUN_ID-data" >/dev/null 2>&1 || true
+  rm -f "$CONTAINERS_CONF"
 }
 trap cleanup EXIT
 
@@ -79,7 +88,7 @@ node_base() {
     tar -C "$dir" --exclude=./.complete -c . | "${PODMAN[@]}" import -q - "localhost/nestjs-deploy/debian:$SUITE-$kind" >/dev/null
   fi
   step "building $BASE:$tag"
-  "${PODMAN[@]}" build -q --pull=never "${ULIMITS[@]}" --build-arg "DEBIAN_IMAGE=localhost/nestjs-deploy/debian:$SUITE-$kind" \
+  "${PODMAN[@]}" build -q --pull=never --build-arg "DEBIAN_IMAGE=localhost/nestjs-deploy/debian:$SUITE-$kind" \
     -f deploy/ci/node-base.Containerfile -t "$BASE:$tag" "$CACHE/node-$NODE_MAJOR/context" >/dev/null
 }
 
@@ -136,7 +145,7 @@ SECRETS=()
 
 step "building $IMAGE"
 build_started=$(date +%s)
-timeout 1200 "${PODMAN[@]}" build --pull=never --format docker --layers "${ULIMITS[@]}" "${SECRETS[@]}" \
+timeout 1200 "${PODMAN[@]}" build --pull=never --format docker --layers "${SECRETS[@]}" \
   --build-arg "NODE_BUILD_IMAGE=$BASE:$BUILD_BASE" \
   --build-arg "NODE_RUNTIME_IMAGE=$BASE:$RUNTIME_BASE" \
   -t "$IMAGE" . >"$CACHE/last-build.log" 2>&1 || {
@@ -145,7 +154,9 @@ timeout 1200 "${PODMAN[@]}" build --pull=never --format docker --layers "${ULIMI
 }
 step "image built in $(($(date +%s) - build_started))s ($("${PODMAN[@]}" image inspect "$IMAGE" --format '{{.Size}}') bytes)"
 
-RUN=("${PODMAN[@]}" run "${ULIMITS[@]}" --pull=never)
+# No systemd here: podman cannot schedule HEALTHCHECK timers (and says so). Only the gateway keeps its health
+# check, run below with `podman healthcheck run`.
+RUN=("${PODMAN[@]}" run --pull=never --no-healthcheck)
 
 step "checking the image"
 [ "$("${PODMAN[@]}" image inspect "$IMAGE" --format '{{.Config.User}}')" = "10001:10001" ] || fail "the image does not run as 10001"
@@ -166,16 +177,17 @@ read -r -d '' uid fastify devdeps secrets <<<"$inside" || true
 
 step "migrate (a one-off container, DATABASE_MIGRATE does not matter to it)"
 "${PODMAN[@]}" volume create "$RUN_ID-data" >/dev/null
-DATA=(-v "$RUN_ID-data:/app/data" -e DATABASE_URL=sqlite:/app/data/auth.sqlite)
 SECRET=$(node -p "require('crypto').randomBytes(32).toString('hex')")
+# The auth service's settings, shared by its one-off commands (production wants the key encryption secret there too).
+DATA=(-v "$RUN_ID-data:/app/data" -e DATABASE_URL=sqlite:/app/data/auth.sqlite -e SIGNING_KEY_ENCRYPTION_SECRET="$SECRET")
 "${RUN[@]}" --name "$RUN_ID-migrate" "${DATA[@]}" "$IMAGE" migrate | tail -1
 
 step "auth service and gateway in pod $RUN_ID"
 port=$(free_port)
 "${PODMAN[@]}" pod create --name "$RUN_ID" -p "127.0.0.1:$port:3000" >/dev/null
 "${RUN[@]}" -d --pod "$RUN_ID" --name "$RUN_ID-auth" "${DATA[@]}" -e DATABASE_MIGRATE=off \
-  -e SIGNING_KEY_ENCRYPTION_SECRET="$SECRET" -e AUTH_TCP_HOST=127.0.0.1 "$IMAGE" auth >/dev/null
-"${RUN[@]}" -d --pod "$RUN_ID" --name "$RUN_ID-gateway" -e AUTH_TCP_HOST=127.0.0.1 -e PORT=3000 \
+  -e AUTH_TCP_HOST=127.0.0.1 "$IMAGE" auth >/dev/null
+"${PODMAN[@]}" run --pull=never -d --pod "$RUN_ID" --name "$RUN_ID-gateway" -e AUTH_TCP_HOST=127.0.0.1 -e PORT=3000 \
   -e SHUTDOWN_DRAIN_DELAY=1s "$IMAGE" gateway >/dev/null
 
 base="http://127.0.0.1:$port"
