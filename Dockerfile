@@ -27,8 +27,11 @@ FROM ${NODE_RUNTIME_IMAGE}
 ENV NODE_ENV=production npm_config_update_notifier=false
 # A user of its own, without a shell or a password; the code and the dependencies belong to root and cannot be
 # changed by it. The only writable place is /app/data (SQLite files when no DATABASE_URL is set; mount a volume).
+# npm, npx, yarn and the C headers are of no use to a running service: they go.
 RUN groupadd --system --gid 10001 app \
-  && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
+  && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
+  && rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm /usr/local/bin/npx /usr/local/include/node \
+    /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 WORKDIR /app
 COPY --from=dependencies /app/ /app/
 COPY dist/apps/auth-microservice/ /app/auth-microservice/

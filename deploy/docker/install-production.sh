@@ -34,12 +34,18 @@ for app in "$@"; do
   done
 done
 
-# Every native module loads on this Node.js (a missing or mismatched build fails the image build, not a start).
+# Every native module loads on this Node.js (a missing or mismatched build fails the image build, not a start);
+# then only its binary stays: the sources and the compiler's intermediate files are not needed to run it.
 for app in "$first" "$@"; do
   for package in $(native_packages "$app"); do
     (cd "$app" && node -e "require('$package')") || {
       echo "$app: $package does not load" >&2
       exit 1
     }
+    dir="$app/node_modules/$package"
+    rm -rf "$dir/deps" "$dir/src" "$dir/build/deps" "$dir/build/Release/obj.target" "$dir/build/Release/.deps" \
+      "$dir/build/Release/obj" "$dir/build/Release/test_extension.node"
+    (cd "$app" && node -e "require('$package')")
   done
 done
+npm cache clean --force 2>/dev/null || true
