@@ -60,7 +60,15 @@ async function checkApp(workspace: string, app: string, root: ReadonlySet<string
   const dir = join(scratch, app);
   cpSync(built, dir, { recursive: true });
   const started = Date.now();
-  await npm(['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  try {
+    await npm(['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  } catch (failure) {
+    // e.g. "Missing: fastify@5.11.3 from lock file": the package.json lost an override the lock file was made with.
+    const reasons = String(failure instanceof Error ? failure.message : failure)
+      .split('\n')
+      .filter((line) => /Missing:|Invalid:|EUSAGE|ERESOLVE|EOVERRIDE|in sync/.test(line));
+    return [`${app}: npm ci --omit=dev refused the emitted files:\n      ${reasons.join('\n      ')}`];
+  }
   const failures = lsProblems(JSON.parse(await npm(['ls', '--omit=dev', '--all', '--json'], dir))).map(
     (problem) => `${app}: npm ls: ${problem}`,
   );
