@@ -1,5 +1,7 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+// eslint-disable-next-line @nx/enforce-module-boundaries -- build configuration, not app code: the workspace's build tool
+const { DeployablePackageJsonPlugin } = require('../../tools/src/deployable/deployable-package-json');
 
 module.exports = {
   output: {
@@ -25,5 +27,7 @@ module.exports = {
       sourceMap: true,
       mergeExternals: true,
     }),
+    // Nx's package.json loses the root overrides: `npm ci --omit=dev` there must install the patched versions.
+    new DeployablePackageJsonPlugin({ workspaceRoot: join(__dirname, '../..') }),
   ],
 };

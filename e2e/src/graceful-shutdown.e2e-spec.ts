@@ -1,6 +1,7 @@
 /**
  * SIGTERM while a request is in flight: the request completes, the process exits 0, and nothing
- * new is taken on meanwhile.
+ * new is taken on meanwhile. With SHUTDOWN_DRAIN_DELAY, the process first reports not ready while it
+ * still serves, so that load balancers stop sending it requests before it closes.
  */
 import { expectError, expectLoggedIn, expectSignedUp } from './support/contract';
 import { startSystem, type TestSystem } from './support/system';
@@ -79,6 +80,64 @@ describe('graceful shutdown of the auth service', () => {
     // The login was really in flight when the signal came: it took longer than the 100 ms before it.
     expect(performance.now() - started).toBeGreaterThan(150);
     expectError(refused, 503, 'AUTH_UNAVAILABLE');
+    await expect(exited).resolves.toEqual({ code: 0, signal: null });
+  });
+});
+
+const DRAIN_DELAY_MS = 1_500;
+
+describe('the not-ready window before draining (SHUTDOWN_DRAIN_DELAY)', () => {
+  let system: TestSystem | undefined;
+  const sys = (): TestSystem => {
+    if (!system) throw new Error('system did not start (see beforeAll)');
+    return system;
+  };
+  const authReady = async () => {
+    const response = await fetch(`http://127.0.0.1:${sys().authMetricsPort}/health/ready`);
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+
+  beforeAll(async () => {
+    const drain = { SHUTDOWN_DRAIN_DELAY: `${DRAIN_DELAY_MS}ms` };
+    system = await startSystem({ suite: 'graceful-drain', authEnv: drain, gatewayEnv: drain });
+    expectSignedUp(await sys().http.signup({ username: USER, password: PASSWORD }), USER);
+  });
+
+  afterAll(async () => {
+    await system?.teardown();
+  });
+
+  it('the gateway answers 503 on /health/ready from SIGTERM on, serves meanwhile, then exits 0', async () => {
+    expect((await sys().http.get('/api/health/ready')).status).toBe(200);
+    const signalled = performance.now();
+
+    const exited = sys().gateway.stop();
+    await sleep(200);
+    const ready = await sys().http.get('/api/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ status: 'error', error: { shutdown: { status: 'down' } } });
+    expectLoggedIn(await sys().http.login({ username: USER, password: PASSWORD }), USER);
+    expect(sys().gateway.isRunning()).toBe(true);
+
+    await expect(exited).resolves.toEqual({ code: 0, signal: null });
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(DRAIN_DELAY_MS);
+  });
+
+  it('the auth service is ready with its database, then not ready from SIGTERM on while it still answers', async () => {
+    await sys().gateway.start();
+    expect(await authReady()).toEqual({
+      status: 200,
+      body: { status: 'ok', transport: 'connected', database: 'up' },
+    });
+
+    const exited = sys().auth.stop();
+    await sleep(200);
+    expect(await authReady()).toEqual({
+      status: 503,
+      body: { status: 'unavailable', transport: 'connected', shutdown: 'draining' },
+    });
+    expectLoggedIn(await sys().http.login({ username: USER, password: PASSWORD }), USER);
+
     await expect(exited).resolves.toEqual({ code: 0, signal: null });
   });
 });

@@ -1,9 +1,10 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-microservices/runtime';
+import { banner, enableGracefulShutdown, loadConfigOrExit, ShutdownState } from '@nestjs-microservices/runtime';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { describeAuthTransport } from './auth/auth-client.module';
 import { configureHttpServer, createHttpAdapter } from './common/http-server';
 import { GatewayConfig, gatewayEnvSchema } from './config/gateway-config';
 import { setupDocs } from './docs/setup-docs';
@@ -16,7 +17,12 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   configureHttpServer(app, config);
-  enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
+  enableGracefulShutdown(app, {
+    timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
+    state: app.get(ShutdownState),
+    logger,
+  });
   if (config.docs.enabled) setupDocs(app);
   await app.listen(config.http.port, config.http.host);
   const base = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`;
@@ -30,7 +36,7 @@ async function bootstrap(): Promise<void> {
         : metrics.port === undefined
           ? `${base}/metrics`
           : `http://${metrics.host}:${metrics.port}/metrics`,
-      'auth service': `tcp://${config.auth.host}:${config.auth.port} (NestJS TCP transport${config.auth.tls ? ', mutual TLS' : ''})`,
+      'auth service': describeAuthTransport(config),
     }),
     'Bootstrap',
   );

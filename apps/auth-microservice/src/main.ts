@@ -1,11 +1,12 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { banner, enableGracefulShutdown, loadConfigOrExit } from '@nestjs-microservices/runtime';
+import { banner, enableGracefulShutdown, loadConfigOrExit, ShutdownState } from '@nestjs-microservices/runtime';
 import { AUTH_EVENTS } from '@nestjs-microservices/shared';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { RpcCallTracker } from './common/rpc-call-tracker';
+import { migrate } from './commands/migrate.command';
 import { rotateKeys } from './commands/rotate-keys.command';
 import { CommandError, rolesCommand } from './commands/grant-roles.command';
 import { seedUsers } from './commands/seed-users.command';
@@ -31,7 +32,12 @@ async function bootstrap(): Promise<void> {
   server.strategy.trackCalls(app.get(RpcCallTracker));
   const logger = app.get(Logger);
   app.useLogger(logger);
-  enableGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
+  enableGracefulShutdown(app, {
+    timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
+    state: app.get(ShutdownState),
+    logger,
+  });
   if (server.exposedWithoutTls) {
     const { host, port } = config.tcp;
     logger.warn(
@@ -58,6 +64,7 @@ async function bootstrap(): Promise<void> {
 }
 
 const COMMANDS: Record<string, (config: AuthConfig) => Promise<void>> = {
+  migrate,
   'keys:rotate': rotateKeys,
   'users:seed': seedUsers,
   'users:grant': rolesCommand('grant'),

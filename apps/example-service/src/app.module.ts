@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TokenAuthModule } from '@nestjs-microservices/nest-auth';
+import { ShutdownState } from '@nestjs-microservices/runtime';
 import { ExampleConfig } from './config/example-config';
 import { HealthController } from './health/health.controller';
 import { NotesController } from './notes/notes.controller';
@@ -14,7 +15,7 @@ export class AppModule {
       module: AppModule,
       imports: [TokenAuthModule.forRoot(config.tokenAuth), TerminusModule],
       controllers: [NotesController, HealthController],
-      providers: [{ provide: ExampleConfig, useValue: config }, NotesRepository],
+      providers: [{ provide: ExampleConfig, useValue: config }, NotesRepository, ShutdownState],
     };
   }
 }

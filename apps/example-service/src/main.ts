@@ -1,7 +1,7 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { banner, loadConfigOrExit } from '@nestjs-microservices/runtime';
+import { banner, enableGracefulShutdown, loadConfigOrExit, ShutdownState } from '@nestjs-microservices/runtime';
 import { AppModule } from './app.module';
 import { ExampleConfig, exampleEnvSchema } from './config/example-config';
 import { serveDemoWeb } from './demo-web/demo-web';
@@ -14,7 +14,12 @@ async function bootstrap(): Promise<void> {
   );
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
-  app.enableShutdownHooks();
+  enableGracefulShutdown(app, {
+    timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
+    state: app.get(ShutdownState),
+    logger: new Logger('Shutdown'),
+  });
   await serveDemoWeb(app, config);
   await app.listen(config.port, config.host);
   Logger.log(

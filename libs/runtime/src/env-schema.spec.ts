@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, parseDuration } from './env-schema';
+import { baseEnvSchema, duration, parseDuration, ProcessConfig } from './env-schema';
 
 describe('parseDuration', () => {
   it.each([
@@ -29,5 +29,22 @@ describe('duration', () => {
     expect(schema.safeParse({ TTL: '900' }).error?.issues[0]?.message).toMatch(/unit: ms, s, m, h or d/);
     expect(schema.safeParse({ TTL: '2d' }).error?.issues[0]?.message).toBe('must be between 1s and 1d');
     expect(schema.safeParse({ TTL: '500ms' }).error?.issues[0]?.message).toBe('must be between 1s and 1d');
+  });
+});
+
+describe('SHUTDOWN_DRAIN_DELAY', () => {
+  const drainDelay = (env: Record<string, string>) => new ProcessConfig(baseEnvSchema.parse(env)).shutdownDrainDelayMs;
+
+  it('defaults to 5 s with NODE_ENV=production and to 0 otherwise', () => {
+    expect(drainDelay({ NODE_ENV: 'production' })).toBe(5_000);
+    expect(drainDelay({})).toBe(0);
+    expect(drainDelay({ NODE_ENV: 'test' })).toBe(0);
+  });
+
+  it('takes a duration with its unit, 0s included, and refuses anything else', () => {
+    expect(drainDelay({ NODE_ENV: 'production', SHUTDOWN_DRAIN_DELAY: '0s' })).toBe(0);
+    expect(drainDelay({ SHUTDOWN_DRAIN_DELAY: '1500ms' })).toBe(1_500);
+    expect(baseEnvSchema.safeParse({ SHUTDOWN_DRAIN_DELAY: '5' }).success).toBe(false);
+    expect(baseEnvSchema.safeParse({ SHUTDOWN_DRAIN_DELAY: '6m' }).success).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ export * from './env';
 export * from './env-schema';
 export * from './lifecycle/banner';
 export * from './lifecycle/graceful-shutdown';
+export * from './lifecycle/shutdown-state';
 export * from './logging/log-text';
 export * from './logging/logging.module';
 export * from './logging/request-context';

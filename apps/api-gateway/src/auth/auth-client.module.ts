@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Module, type Type } from '@nestjs/common';
 import { type ClientProvider, type ClientProxy, ClientsModule, Transport } from '@nestjs/microservices';
+import { describeNats } from '@nestjs-microservices/runtime';
 import { AUTH_SERVICE } from '@nestjs-microservices/shared';
 import { GatewayConfig } from '../config/gateway-config';
 import { AuthClient } from './auth.client';
@@ -27,6 +28,20 @@ export function authClientOptions(config: GatewayConfig): ClientProvider {
       ...(config.auth.tls && { tlsOptions: { ...config.auth.tls, minVersion: 'TLSv1.3' as const } }),
     },
   };
+}
+
+/** How this gateway reaches the auth service, for the start-up banner (no credentials). */
+export function describeAuthTransport(config: GatewayConfig): string {
+  if (config.nats) return `${describeNats(config.nats)}, requests to the auth service's queue group`;
+  const { host, port, tls } = config.auth;
+  return `tcp://${host}:${port} (NestJS TCP transport${tls ? ', mutual TLS' : ''})`;
+}
+
+/** The transport in a sentence, for the API description. */
+export function authTransportPhrase(config: GatewayConfig): string {
+  return config.nats
+    ? "over NATS (request and reply; each request goes to one instance of the auth service's queue group)"
+    : 'over the NestJS TCP transport';
 }
 
 /** The connection to the auth service and `AuthClient`, the only way the gateway talks to it. */

@@ -10,6 +10,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       nodeEnv: 'development',
       logLevel: 'log',
       shutdownTimeoutMs: 10_000,
+      shutdownDrainDelayMs: 0,
       http: {
         host: '0.0.0.0',
         port: 3000,
@@ -98,6 +99,7 @@ describe('GatewayConfig / gatewayEnvSchema', () => {
       nodeEnv: 'test',
       logLevel: 'debug',
       shutdownTimeoutMs: 2_500,
+      shutdownDrainDelayMs: 0,
       http: {
         host: '127.0.0.1',
         port: 8080,

@@ -7,6 +7,7 @@ import {
   ErrorResponse,
   REQUEST_ID_HEADER,
 } from '@nestjs-microservices/shared';
+import { authTransportPhrase } from '../auth/auth-client.module';
 import { GatewayConfig } from '../config/gateway-config';
 
 /** The version of the HTTP API (not of the package): raise it when the contract changes. */
@@ -21,8 +22,9 @@ const ERROR_TABLE = ALL_ERROR_CODES.filter((code) => code !== 'UNKNOWN_PATTERN')
 
 const description = (
   bodyLimitBytes: number,
+  transport: string,
 ) => `Sign-up, login and token sessions. The gateway validates each request against the shared contract and calls the
-auth service over the NestJS TCP transport. Bodies are JSON (\`application/json\`, at most ${bodyLimitBytes} bytes).
+auth service ${transport}. Bodies are JSON (\`application/json\`, at most ${bodyLimitBytes} bytes).
 
 Every error has one shape, \`ErrorResponse\`:
 
@@ -45,9 +47,10 @@ Every response carries an \`${REQUEST_ID_HEADER}\` header (the caller's, when we
 
 /** Builds the OpenAPI document from the controllers' decorators and serves it with Swagger UI. */
 export function setupDocs(app: NestFastifyApplication): OpenAPIObject {
+  const gateway = app.get(GatewayConfig);
   const config = new DocumentBuilder()
     .setTitle('nestjs-microservices API gateway')
-    .setDescription(description(app.get(GatewayConfig).http.bodyLimitBytes))
+    .setDescription(description(gateway.http.bodyLimitBytes, authTransportPhrase(gateway)))
     .setVersion(API_VERSION)
     .addTag('auth', 'Sign-up, login, tokens and logout')
     .addTag('sessions', "The caller's sessions and password")

@@ -8,6 +8,8 @@ export const HEALTH_CHECKS = {
   signingKeys: 'signingKeys',
   /** The revocation list was synced within REVOCATION_SYNC_STALE_AFTER: revoked sessions are refused. */
   revocations: 'revocations',
+  /** Down from SIGTERM on (SHUTDOWN_DRAIN_DELAY): the gateway still serves, but load balancers should stop sending. */
+  shutdown: 'shutdown',
 } as const;
 
 /** Health answers describe the present: no client or proxy may cache them. */

@@ -1,10 +1,12 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ShutdownState } from '@nestjs-microservices/runtime';
 import type { RequestMeta } from '@nestjs-microservices/shared';
 import { ClientMeta } from '../common/request-meta.decorator';
 import { Public } from '../tokens/public.decorator';
 import { AuthHealthIndicator } from './auth-health.indicator';
+import { HEALTH_CHECKS } from './health-checks';
 import { HealthCheckFilter } from './health-check.filter';
 import { HealthCheckResponse, HealthIndicatorState } from './health-check.response';
 import { READY_EXAMPLE, UNREADY_EXAMPLES } from './health-examples';
@@ -21,6 +23,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly authHealth: AuthHealthIndicator,
     private readonly tokenHealth: TokenHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -42,7 +46,8 @@ export class HealthController {
       'Pings the auth service over the transport (`auth.health`, timeout `HEALTH_TIMEOUT_MS`); the auth ' +
       'service runs `select 1` on its database. Answers within the timeout even when the auth service hangs. ' +
       'Also down while no signing key is loaded (`signingKeys`) or when the revocation list was last synced ' +
-      'longer than `REVOCATION_SYNC_STALE_AFTER` ago (`revocations`).',
+      'longer than `REVOCATION_SYNC_STALE_AFTER` ago (`revocations`), and from SIGTERM on (`shutdown`), while the ' +
+      'gateway still serves for `SHUTDOWN_DRAIN_DELAY` so that load balancers stop sending it requests first.',
   })
   @ApiOkResponse({
     description: 'Every check (`auth`, `database`, `signingKeys`, `revocations`) is up',
@@ -55,6 +60,10 @@ export class HealthController {
     examples: UNREADY_EXAMPLES,
   })
   ready(@ClientMeta() meta: RequestMeta): Promise<HealthCheckResult> {
+    if (this.shutdown.draining) {
+      const check = this.indicators.check(HEALTH_CHECKS.shutdown);
+      return this.health.check([() => check.down({ message: 'This gateway is shutting down' })]);
+    }
     return this.health.check([() => this.authHealth.check(meta), () => this.tokenHealth.check()]);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ShutdownState } from '@nestjs-microservices/runtime';
 import { AuthClientModule } from '../auth/auth-client.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { AuthHealthIndicator } from './auth-health.indicator';
@@ -9,6 +10,6 @@ import { TokenHealthIndicator } from './token-health.indicator';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), AuthClientModule, TokensModule],
   controllers: [HealthController],
-  providers: [AuthHealthIndicator, TokenHealthIndicator],
+  providers: [AuthHealthIndicator, TokenHealthIndicator, ShutdownState],
 })
 export class HealthModule {}

@@ -13,6 +13,7 @@ describe('AuthConfig / authEnvSchema', () => {
       nodeEnv: 'development',
       logLevel: 'log',
       shutdownTimeoutMs: 10_000,
+      shutdownDrainDelayMs: 0,
       tcp: {
         host: '127.0.0.1',
         port: 3001,
@@ -22,7 +23,7 @@ describe('AuthConfig / authEnvSchema', () => {
         idleTimeoutMs: 300_000,
       },
       transport: 'tcp',
-      database: { url: 'sqlite:./data/auth.sqlite', poolSize: 10, connectTimeoutMs: 2_000 },
+      database: { url: 'sqlite:./data/auth.sqlite', migrate: 'auto', poolSize: 10, connectTimeoutMs: 2_000 },
       argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 },
       loginThrottle: { threshold: 5, baseDelayMs: 1_000, maxDelayMs: 900_000, accountMaxFailures: 100 },
       metrics: { host: '127.0.0.1', port: 9464 },
@@ -47,6 +48,7 @@ describe('AuthConfig / authEnvSchema', () => {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '2500',
+      SHUTDOWN_DRAIN_DELAY: '3s',
       AUTH_TCP_HOST: ' 0.0.0.0 ',
       AUTH_TCP_PORT: '4001',
       AUTH_TCP_MAX_FRAME_BYTES: '65536',
@@ -54,6 +56,7 @@ describe('AuthConfig / authEnvSchema', () => {
       AUTH_TCP_MAX_CONNECTIONS: '8',
       AUTH_TCP_IDLE_TIMEOUT_MS: '60000',
       DATABASE_URL: 'postgres://user:pw@db:5432/auth',
+      DATABASE_MIGRATE: 'off',
       DATABASE_POOL_SIZE: '5',
       DATABASE_CONNECT_TIMEOUT: '750ms',
       TRANSPORT: 'nats',
@@ -89,6 +92,7 @@ describe('AuthConfig / authEnvSchema', () => {
       nodeEnv: 'production',
       logLevel: 'warn',
       shutdownTimeoutMs: 2_500,
+      shutdownDrainDelayMs: 3_000,
       tcp: {
         host: '0.0.0.0',
         port: 4001,
@@ -105,7 +109,7 @@ describe('AuthConfig / authEnvSchema', () => {
         subjectPrefix: '',
         queue: 'auth-eu',
       },
-      database: { url: 'postgres://user:pw@db:5432/auth', poolSize: 5, connectTimeoutMs: 750 },
+      database: { url: 'postgres://user:pw@db:5432/auth', migrate: 'off', poolSize: 5, connectTimeoutMs: 750 },
       argon2: { memoryKib: 65_536, timeCost: 3, parallelism: 4 },
       loginThrottle: { threshold: 3, baseDelayMs: 500, maxDelayMs: 60_000, accountMaxFailures: 20 },
       metrics: { host: '0.0.0.0', port: 9100 },
@@ -167,6 +171,8 @@ describe('AuthConfig / authEnvSchema', () => {
 
   it.each([
     ['SHUTDOWN_TIMEOUT_MS', '99'],
+    ['SHUTDOWN_DRAIN_DELAY', '5'],
+    ['DATABASE_MIGRATE', 'sometimes'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'],

@@ -72,6 +72,12 @@ export const authEnvSchema = baseEnvSchema
       .default('auth-service')
       .describe('with `TRANSPORT=nats`: the queue group every auth instance joins (each request goes to exactly one)'),
     DATABASE_URL: databaseUrl,
+    DATABASE_MIGRATE: z
+      .enum(['auto', 'off'])
+      .default('auto')
+      .describe(
+        'auto = the service migrates the schema at start; off = it refuses to start while the schema is behind (run `main.js migrate` first)',
+      ),
     DATABASE_POOL_SIZE: integer(10, 1, 100).describe('PostgreSQL connections per auth instance'),
     DATABASE_CONNECT_TIMEOUT: duration('2s', '100ms', '60s').describe(
       "PostgreSQL: the longest wait for a connection; then the request fails with `503 AUTH_UNAVAILABLE` (keep it below the gateway's `AUTH_RPC_TIMEOUT_MS`)",
@@ -182,7 +188,8 @@ export class AuthConfig extends ProcessConfig {
   /** TRANSPORT: `tcp` serves `tcp` above; `nats` joins `nats.queue` on the NATS server(s) instead. */
   readonly transport: 'tcp' | 'nats';
   readonly nats?: NatsSettings & { queue: string };
-  readonly database: { url: string; poolSize: number; connectTimeoutMs: number };
+  /** `migrate`: whether the service migrates the schema at start (`auto`) or only checks that it is current (`off`). */
+  readonly database: { url: string; migrate: 'auto' | 'off'; poolSize: number; connectTimeoutMs: number };
   readonly argon2: { memoryKib: number; timeCost: number; parallelism: number };
   readonly loginThrottle: { threshold: number; baseDelayMs: number; maxDelayMs: number; accountMaxFailures: number };
   /** Where `GET /metrics` is served; `port` 0 means not at all. */
@@ -218,6 +225,7 @@ export class AuthConfig extends ProcessConfig {
     if (nats) this.nats = { ...nats, queue: env.NATS_QUEUE };
     this.database = {
       url: env.DATABASE_URL,
+      migrate: env.DATABASE_MIGRATE,
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
     };

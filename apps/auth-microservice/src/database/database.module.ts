@@ -4,7 +4,7 @@ import { AuthConfig } from '../config/auth-config';
 import { DatabaseMetrics } from '../metrics/database.metrics';
 import { DATABASE, DATABASE_DIALECT } from './database.tokens';
 import type { Database } from './database.types';
-import { migrateToLatest } from './migrate';
+import { prepareSchema } from './migrate';
 import { dialectOf, openDatabase } from './open-database';
 import { UnitOfWork } from './unit-of-work';
 
@@ -19,7 +19,7 @@ import { UnitOfWork } from './unit-of-work';
         const logger = new Logger('Database');
         const { db, dialect, description } = openDatabase({ ...config.database, durability: metrics });
         try {
-          const applied = await migrateToLatest(db, dialect);
+          const applied = await prepareSchema(db, dialect, config.database.migrate);
           logger.log(`Using ${description}${applied.length ? `; applied migrations: ${applied.join(', ')}` : ''}`);
         } catch (error) {
           await db.destroy();

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.types';
 import { isUniqueViolation } from './database-errors';
-import { migrateToLatest } from './migrate';
+import { migrateToLatest, pendingMigrations, prepareSchema } from './migrate';
 import { openDatabase } from './open-database';
 
 const row = (id: string, username: string) => ({
@@ -94,5 +94,30 @@ describe('isUniqueViolation', () => {
     ['23505', false],
   ])('%p → %p', (error, expected) => {
     expect(isUniqueViolation(error)).toBe(expected);
+  });
+});
+
+describe('prepareSchema (SQLite in memory)', () => {
+  let db: Kysely<Database>;
+
+  beforeEach(() => {
+    db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+  });
+
+  it('DATABASE_MIGRATE=off refuses a schema that is behind, naming the pending migrations, and changes nothing', async () => {
+    await expect(prepareSchema(db, 'sqlite', 'off')).rejects.toThrow(
+      /schema is behind \(pending: 0001-create-users, .*0007-add-username-skeleton\) and DATABASE_MIGRATE=off/,
+    );
+    await expect(pendingMigrations(db, 'sqlite')).resolves.toHaveLength(7);
+  });
+
+  it('DATABASE_MIGRATE=off accepts a current schema; auto migrates', async () => {
+    await expect(prepareSchema(db, 'sqlite', 'auto')).resolves.toHaveLength(7);
+    await expect(pendingMigrations(db, 'sqlite')).resolves.toEqual([]);
+    await expect(prepareSchema(db, 'sqlite', 'off')).resolves.toEqual([]);
   });
 });

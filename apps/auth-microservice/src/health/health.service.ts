@@ -1,15 +1,24 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import type { AuthHealthResponse, DependencyHealth } from '@nestjs-microservices/shared';
 import { type Kysely, sql } from 'kysely';
 import { DATABASE } from '../database/database.tokens';
 import type { Database } from '../database/database.types';
+import { ServingStatus } from './serving-status';
 
 /** What the auth service depends on, checked on request (`auth.health`), each within a time budget. */
 @Injectable()
-export class HealthService {
+export class HealthService implements OnModuleInit {
   private readonly logger = new Logger(HealthService.name);
 
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Optional() private readonly serving?: ServingStatus,
+  ) {}
+
+  /** The readiness probe (`GET /health/ready` on the metrics port) includes the database from now on. */
+  onModuleInit(): void {
+    this.serving?.checkDatabaseWith((timeoutMs) => this.check(timeoutMs));
+  }
 
   async check(timeoutMs: number): Promise<AuthHealthResponse> {
     return { database: await this.checkDatabase(timeoutMs) };

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { TypedConfigModule } from '@nestjs-microservices/runtime';
+import { ShutdownState, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { Subject } from 'rxjs';
 import { ServingStatus } from '../health/serving-status';
@@ -88,6 +88,43 @@ describe('MetricsServer (AUTH_METRICS_HOST / AUTH_METRICS_PORT)', () => {
       expect(await probe('/health/ready')).toEqual({
         status: 503,
         body: { status: 'unavailable', transport: 'reconnecting' },
+      });
+      expect((await probe('/health/live')).status).toBe(200);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('is not ready while the database is down, nor from the moment a shutdown begins', async () => {
+    const port = await freePort();
+    const moduleRef = await startMetrics({ AUTH_METRICS_PORT: String(port) });
+    const probe = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    try {
+      let database: 'up' | 'down' = 'up';
+      const serving = moduleRef.get(ServingStatus);
+      serving.checkDatabaseWith(() => Promise.resolve({ database: { status: database, durationMs: 1 } }));
+      const status$ = new Subject<string>();
+      serving.follow(status$);
+      status$.next('connected');
+      expect(await probe('/health/ready')).toEqual({
+        status: 200,
+        body: { status: 'ok', transport: 'connected', database: 'up' },
+      });
+
+      database = 'down';
+      expect(await probe('/health/ready')).toEqual({
+        status: 503,
+        body: { status: 'unavailable', transport: 'connected', database: 'down' },
+      });
+
+      database = 'up';
+      moduleRef.get(ShutdownState).begin();
+      expect(await probe('/health/ready')).toEqual({
+        status: 503,
+        body: { status: 'unavailable', transport: 'connected', shutdown: 'draining' },
       });
       expect((await probe('/health/live')).status).toBe(200);
     } finally {

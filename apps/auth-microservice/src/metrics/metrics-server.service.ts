@@ -8,8 +8,8 @@ import { ServingStatus } from '../health/serving-status';
 /**
  * The auth service speaks TCP or NATS, not HTTP, so Prometheus scrapes it on a small HTTP server of its own
  * (AUTH_METRICS_HOST:AUTH_METRICS_PORT, loopback by default): `GET /metrics`, and the probes an orchestrator
- * needs — `GET /health/live` (the process answers) and `GET /health/ready` (it takes requests: see
- * `ServingStatus`) — 404 for anything else. Started with the application and closed by `app.close()`;
+ * needs — `GET /health/live` (the process answers) and `GET /health/ready` (it takes requests, its database
+ * answers and it is not shutting down: see `ServingStatus`) — 404 for anything else. Started with the application and closed by `app.close()`;
  * AUTH_METRICS_PORT=0 turns it off.
  */
 @Injectable()
@@ -21,13 +21,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly config: AuthConfig,
     serving: ServingStatus,
   ) {
-    this.server = new ScrapeServer(registry, (path) => {
-      if (path !== '/health/live' && path !== '/health/ready') return undefined;
-      const ready = path === '/health/live' || serving.serving;
-      return {
-        status: ready ? 200 : 503,
-        body: { status: ready ? 'ok' : 'unavailable', transport: serving.transport },
-      };
+    this.server = new ScrapeServer(registry, async (path) => {
+      if (path === '/health/live') return { status: 200, body: { status: 'ok', transport: serving.transport } };
+      if (path !== '/health/ready') return undefined;
+      const { ready, body } = await serving.readiness();
+      return { status: ready ? 200 : 503, body };
     });
   }
 

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { createMetricsRegistry } from '@nestjs-microservices/runtime';
+import { createMetricsRegistry, ShutdownState } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
 import { ServingStatus } from '../health/serving-status';
 import { AccountMetrics } from './account.metrics';
@@ -24,7 +24,16 @@ import { RpcServerMetrics } from './rpc-server.metrics';
     DatabaseMetrics,
     MetricsServer,
     ServingStatus,
+    ShutdownState,
   ],
-  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics, DatabaseMetrics, ServingStatus],
+  exports: [
+    Registry,
+    RpcServerMetrics,
+    AccountMetrics,
+    PasswordHashMetrics,
+    DatabaseMetrics,
+    ServingStatus,
+    ShutdownState,
+  ],
 })
 export class MetricsModule {}

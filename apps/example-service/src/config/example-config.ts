@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type TokenAuthOptions } from '@nestjs-microservices/nest-auth';
-import { accessTokenTtl, baseEnvSchema, duration, host, port } from '@nestjs-microservices/runtime';
+import {
+  accessTokenTtl,
+  baseEnvSchema,
+  duration,
+  host,
+  port,
+  shutdownDrainDelayMs,
+} from '@nestjs-microservices/runtime';
 import { z } from 'zod';
 
 export const exampleEnvSchema = baseEnvSchema.extend({
@@ -58,6 +65,8 @@ export class ExampleConfig {
   readonly port: number;
   readonly databasePath: string;
   readonly shutdownTimeoutMs: number;
+  /** After SIGTERM: reported not ready but still serving for this long (SHUTDOWN_DRAIN_DELAY). */
+  readonly shutdownDrainDelayMs: number;
   readonly tokenAuth: TokenAuthOptions;
   readonly publicGatewayUrl: string;
   readonly demoWebDir: string;
@@ -67,6 +76,7 @@ export class ExampleConfig {
     this.port = env.PORT;
     this.databasePath = env.NOTES_DATABASE_PATH;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.shutdownDrainDelayMs = shutdownDrainDelayMs(env);
     this.publicGatewayUrl = env.PUBLIC_GATEWAY_URL.replace(/\/+$/, '');
     // Beside the bundle itself (webpack leaves __dirname to Node): process.argv[1] is Nx's launcher under `nx serve`.
     this.demoWebDir = resolve(env.DEMO_WEB_DIR ?? resolve(__dirname, '..', 'demo-web'));

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { enableGracefulShutdown } from './graceful-shutdown';
+import { ShutdownState } from './shutdown-state';
 
 const SIGNAL = 'SIGTERM';
 
@@ -59,5 +60,37 @@ describe('enableGracefulShutdown', () => {
     signals.emit(SIGNAL, SIGNAL);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(exit).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('enableGracefulShutdown with a drain delay', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('reports draining at once, keeps serving for the delay, and only then closes', async () => {
+    const signals = new EventEmitter();
+    const state = new ShutdownState();
+    const close = jest.fn(() => Promise.resolve());
+    const exit = jest.fn();
+    enableGracefulShutdown(fakeApp(close), {
+      timeoutMs: 1_000,
+      drainDelayMs: 5_000,
+      state,
+      logger: silentLogger,
+      signals: [SIGNAL],
+      exit,
+      signalSource: signals,
+    });
+    expect(state.draining).toBe(false);
+
+    signals.emit(SIGNAL, SIGNAL);
+    expect(state.draining).toBe(true);
+    await jest.advanceTimersByTimeAsync(4_999);
+    expect(close).not.toHaveBeenCalled();
+
+    // The deadline counts from the end of the delay: the delay is not in-flight work.
+    await jest.advanceTimersByTimeAsync(1);
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(0);
   });
 });

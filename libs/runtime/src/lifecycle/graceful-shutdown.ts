@@ -1,9 +1,17 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import type { ShutdownState } from './shutdown-state';
 
 export interface GracefulShutdownOptions {
   /** How long in-flight work may take before the process gives up and exits with code 1. */
   timeoutMs: number;
   logger: LoggerService;
+  /**
+   * SHUTDOWN_DRAIN_DELAY: how long the process keeps serving after the signal while its readiness probe says "not
+   * ready" (`state`), so that load balancers stop sending it requests before its listeners close. 0 = close at once.
+   */
+  drainDelayMs?: number;
+  /** Told when the shutdown begins; the apps' readiness probes read it. */
+  state?: ShutdownState;
   signals?: readonly NodeJS.Signals[];
   /** For tests: what ends the process, and where the signals come from. */
   exit?: (code: number) => void;
@@ -11,7 +19,7 @@ export interface GracefulShutdownOptions {
 }
 
 /**
- * SIGTERM/SIGINT: stop taking work, let in-flight work finish (the app's `close()` does both, see
+ * SIGTERM/SIGINT: report not ready (`state`) and keep serving for `drainDelayMs`, then stop taking work, let in-flight work finish (the app's `close()` does both, see
  * each app's server), close the transport and the database, then exit 0. Nest's own
  * `enableShutdownHooks()` does the same (since NestJS 11 its `useProcessExit` option exits 0 rather than
  * re-raising the signal) but has no deadline: here the process exits 1 after `SHUTDOWN_TIMEOUT_MS`, saying
@@ -23,6 +31,12 @@ export function enableGracefulShutdown(app: INestApplicationContext, options: Gr
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (closing) return;
     closing = true;
+    options.state?.begin();
+    const drainDelayMs = options.drainDelayMs ?? 0;
+    if (drainDelayMs > 0) {
+      options.logger.log(`${signal} received: not ready; still serving for ${drainDelayMs} ms`, 'Shutdown');
+      await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+    }
     options.logger.log(`${signal} received: finishing in-flight work (at most ${options.timeoutMs} ms)`, 'Shutdown');
     const deadline = setTimeout(() => {
       options.logger.error(`In-flight work did not finish within ${options.timeoutMs} ms: exiting`, 'Shutdown');

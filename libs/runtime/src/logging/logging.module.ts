@@ -86,7 +86,15 @@ export const LOG_FLUSH_INTERVAL_MS = 100;
  */
 export function createLogger(config: ProcessConfig, service: string): Logger {
   const options = pinoOptions(config, service);
-  if (options.transport) return pino(options);
+  if (options.transport) {
+    try {
+      return pino(options);
+    } catch {
+      // pino-pretty is a development dependency: a production install (`npm ci --omit=dev`) run without
+      // NODE_ENV=production has none, and writes JSON lines instead of failing to start.
+      delete options.transport;
+    }
+  }
   const destination = pino.destination({
     dest: 1,
     sync: true,

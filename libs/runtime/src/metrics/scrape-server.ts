@@ -4,7 +4,9 @@ import { Logger } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 
 /** An answer for a path other than `/metrics`, or undefined for 404. */
-export type ExtraRoute = (path: string) => { status: number; body: unknown } | undefined;
+export type ExtraRoute = (
+  path: string,
+) => { status: number; body: unknown } | undefined | Promise<{ status: number; body: unknown } | undefined>;
 
 /**
  * A small HTTP server of its own for Prometheus (`GET /metrics`, plus any extra GET routes), so that metrics need not
@@ -60,7 +62,14 @@ export class ScrapeServer {
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '').split('?')[0];
-    const extra = request.method === 'GET' ? this.extraRoute(path) : undefined;
+    let extra: Awaited<ReturnType<ExtraRoute>>;
+    try {
+      extra = request.method === 'GET' ? await this.extraRoute(path) : undefined;
+    } catch (error) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal error\n');
+      return;
+    }
     if (extra) {
       response.writeHead(extra.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(extra.body));
