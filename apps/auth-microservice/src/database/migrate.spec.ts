@@ -13,6 +13,19 @@ const row = (id: string, username: string) => ({
   updated_at: '2025-01-01T00:00:00.000Z',
 });
 
+/** Every migration, in the order they apply. */
+const ALL_MIGRATIONS = [
+  '0001-create-users',
+  '0002-create-login-failures',
+  '0003-create-signing-keys',
+  '0004-create-sessions',
+  '0005-create-login-known-clients',
+  '0006-add-session-refresh-secret',
+  '0007-add-username-skeleton',
+  '0010-create-roles-and-audit-events',
+  '0011-add-user-admin-columns',
+];
+
 describe('migrateToLatest (SQLite in memory)', () => {
   let db: Kysely<Database>;
 
@@ -25,17 +38,7 @@ describe('migrateToLatest (SQLite in memory)', () => {
   });
 
   it('applies every migration once, then nothing on a second run', async () => {
-    await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([
-      '0001-create-users',
-      '0002-create-login-failures',
-      '0003-create-signing-keys',
-      '0004-create-sessions',
-      '0005-create-login-known-clients',
-      '0006-add-session-refresh-secret',
-      '0007-add-username-skeleton',
-      '0010-create-roles-and-audit-events',
-      '0011-add-user-admin-columns',
-    ]);
+    await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual(ALL_MIGRATIONS);
     await expect(migrateToLatest(db, 'sqlite')).resolves.toEqual([]);
   });
 
@@ -110,13 +113,13 @@ describe('prepareSchema (SQLite in memory)', () => {
 
   it('DATABASE_MIGRATE=off refuses a schema that is behind, naming the pending migrations, and changes nothing', async () => {
     await expect(prepareSchema(db, 'sqlite', 'off')).rejects.toThrow(
-      /schema is behind \(pending: 0001-create-users, .*0007-add-username-skeleton\) and DATABASE_MIGRATE=off/,
+      `The database schema is behind (pending: ${ALL_MIGRATIONS.join(', ')}) and DATABASE_MIGRATE=off`,
     );
-    await expect(pendingMigrations(db, 'sqlite')).resolves.toHaveLength(7);
+    await expect(pendingMigrations(db, 'sqlite')).resolves.toHaveLength(ALL_MIGRATIONS.length);
   });
 
   it('DATABASE_MIGRATE=off accepts a current schema; auto migrates', async () => {
-    await expect(prepareSchema(db, 'sqlite', 'auto')).resolves.toHaveLength(7);
+    await expect(prepareSchema(db, 'sqlite', 'auto')).resolves.toHaveLength(ALL_MIGRATIONS.length);
     await expect(pendingMigrations(db, 'sqlite')).resolves.toEqual([]);
     await expect(prepareSchema(db, 'sqlite', 'off')).resolves.toEqual([]);
   });
