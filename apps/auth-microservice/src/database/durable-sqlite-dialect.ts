@@ -95,16 +95,12 @@ class DurableSqliteDriver implements Driver {
     await this.inner.releaseSavepoint?.(connection, name, compile);
   }
 
-  /**
-   * The connection is free for the next query before the fsync: commits queue behind the disk, not behind us. The
-   * fsync is asked for before the connection is released, so that no query can see the commit without waiting for it.
-   * After a failed fsync, reads fail too: what is on disk is unknown, and health checks must say so.
-   */
+  /** The fsync is asked for before the connection is free for the next query (which then waits for it), not done. */
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const wrote = this.writes.wrote;
     this.writes.wrote = false;
     const durable = wrote ? this.log.sync() : this.log.synced();
-    durable.catch(() => undefined); // awaited below, after the release
+    durable.catch(() => undefined); // awaited below; after a failed fsync, reads fail too (health checks must say so)
     await this.inner.releaseConnection(connection);
     if (wrote) this.observer?.durableWrite();
     await durable;

@@ -1,0 +1,41 @@
+import { ClientNats, ClientProxy } from '@nestjs/microservices';
+
+/**
+ * AuthNatsClient replaces ClientNats's `publish` (one `request()` per call instead of a subscription per call) and
+ * uses its protected `natsClient`, `assignPacketId`, `normalizePattern`, `serializer` and `deserializer`. Each is
+ * pinned here, so that a NestJS upgrade that renames or reshapes one fails by name instead of breaking every call
+ * over NATS at run time. On such a failure, re-read ClientNats in node_modules/@nestjs/microservices and adapt.
+ */
+describe('NestJS internals the gateway NATS client relies on', () => {
+  it('is NestJS 11: on another major, re-check every pin below', () => {
+    const { version } = jest.requireActual<{ version: string }>('@nestjs/microservices/package.json');
+    expect(version).toMatch(/^11\./);
+  });
+
+  it('ClientNats: publish(packet, callback), connect(), assignPacketId(packet), normalizePattern(pattern)', () => {
+    const arity = (name: string) => {
+      const member: unknown = (ClientNats.prototype as unknown as Record<string, unknown>)[name];
+      return typeof member === 'function' ? member.length : 'missing';
+    };
+    expect(['publish', 'connect', 'assignPacketId', 'normalizePattern'].map(arity)).toEqual([2, 0, 1, 1]);
+    expect(Object.getPrototypeOf(ClientNats.prototype)).toBe(ClientProxy.prototype);
+  });
+
+  it('ClientNats: natsClient is null until connected; serializer and deserializer are set by the constructor', () => {
+    const client = new ClientNats({}) as unknown as Record<string, unknown>;
+    expect(client['natsClient']).toBeNull();
+    expect(typeof (client['serializer'] as { serialize?: unknown }).serialize).toBe('function');
+    expect(typeof (client['deserializer'] as { deserialize?: unknown }).deserialize).toBe('function');
+  });
+
+  it('ClientProxy: assignPacketId keeps the packet and adds a fresh string id; normalizePattern leaves a string as is', () => {
+    const client = new ClientNats({}) as unknown as {
+      assignPacketId(packet: object): { id: unknown };
+      normalizePattern(pattern: string): string;
+    };
+    const first = client.assignPacketId({ pattern: 'auth.login', data: 1 });
+    expect(first).toMatchObject({ pattern: 'auth.login', data: 1, id: expect.any(String) });
+    expect(client.assignPacketId({ pattern: 'auth.login' }).id).not.toBe(first.id);
+    expect(client.normalizePattern('auth.login')).toBe('auth.login');
+  });
+});
