@@ -2,7 +2,7 @@ import { ClientNats, ClientProxy } from '@nestjs/microservices';
 
 /**
  * AuthNatsClient replaces ClientNats's `publish` (one `request()` per call instead of a subscription per call) and
- * uses its protected `natsClient`, `assignPacketId`, `normalizePattern`, `serializer` and `deserializer`. Each is
+ * uses its protected `normalizePattern`, `serializer` and `deserializer` (and the public `connect`, `unwrap`). Each is
  * pinned here, so that a NestJS upgrade that renames or reshapes one fails by name instead of breaking every call
  * over NATS at run time. On such a failure, re-read ClientNats in node_modules/@nestjs/microservices and adapt.
  */
@@ -12,30 +12,24 @@ describe('NestJS internals the gateway NATS client relies on', () => {
     expect(version).toMatch(/^11\./);
   });
 
-  it('ClientNats: publish(packet, callback), connect(), assignPacketId(packet), normalizePattern(pattern)', () => {
+  it('ClientNats: publish(packet, callback), connect(), unwrap(), normalizePattern(pattern)', () => {
     const arity = (name: string) => {
       const member: unknown = (ClientNats.prototype as unknown as Record<string, unknown>)[name];
       return typeof member === 'function' ? member.length : 'missing';
     };
-    expect(['publish', 'connect', 'assignPacketId', 'normalizePattern'].map(arity)).toEqual([2, 0, 1, 1]);
+    expect(['publish', 'connect', 'unwrap', 'normalizePattern'].map(arity)).toEqual([2, 0, 0, 1]);
     expect(Object.getPrototypeOf(ClientNats.prototype)).toBe(ClientProxy.prototype);
   });
 
-  it('ClientNats: natsClient is null until connected; serializer and deserializer are set by the constructor', () => {
+  it('ClientNats: unwrap() throws until connected; serializer and deserializer are set by the constructor', () => {
+    expect(() => new ClientNats({}).unwrap()).toThrow('Not initialized');
     const client = new ClientNats({}) as unknown as Record<string, unknown>;
-    expect(client['natsClient']).toBeNull();
     expect(typeof (client['serializer'] as { serialize?: unknown }).serialize).toBe('function');
     expect(typeof (client['deserializer'] as { deserialize?: unknown }).deserialize).toBe('function');
   });
 
-  it('ClientProxy: assignPacketId keeps the packet and adds a fresh string id; normalizePattern leaves a string as is', () => {
-    const client = new ClientNats({}) as unknown as {
-      assignPacketId(packet: object): { id: unknown };
-      normalizePattern(pattern: string): string;
-    };
-    const first = client.assignPacketId({ pattern: 'auth.login', data: 1 });
-    expect(first).toMatchObject({ pattern: 'auth.login', data: 1, id: expect.any(String) });
-    expect(client.assignPacketId({ pattern: 'auth.login' }).id).not.toBe(first.id);
+  it('ClientProxy: normalizePattern leaves a string pattern as it is', () => {
+    const client = new ClientNats({}) as unknown as { normalizePattern(pattern: string): string };
     expect(client.normalizePattern('auth.login')).toBe('auth.login');
   });
 });
