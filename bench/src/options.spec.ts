@@ -1,4 +1,6 @@
 import { parseOptions, SCENARIOS, withBaselines } from './options';
+import { join } from 'node:path';
+import { appMain, ROOT } from './system';
 
 describe('parseOptions', () => {
   it('has full-run defaults: 20 s after 5 s of warm-up, 50 connections, every scenario, SQLite over TCP', () => {
@@ -17,8 +19,15 @@ describe('parseOptions', () => {
       outDir: 'bench/results',
       profile: false,
       build: 'auto',
+      dist: 'dist',
       help: false,
     });
+  });
+
+  it('--dist runs the apps of another build as they are: never builds, and refuses --build', () => {
+    expect(parseOptions(['--dist', 'tmp/dist-A'])).toMatchObject({ dist: 'tmp/dist-A', build: 'never' });
+    expect(parseOptions(['--dist=/abs/dist-B', '--no-build'])).toMatchObject({ dist: '/abs/dist-B', build: 'never' });
+    expect(() => parseOptions(['--dist', 'tmp/dist-A', '--build'])).toThrow('--dist runs a build as it is');
   });
 
   it('--quick shortens every scenario and the growth steps; explicit values still win', () => {
@@ -99,5 +108,12 @@ describe('parseOptions', () => {
     [['stray'], /Unexpected argument "stray"/],
   ])('refuses %p', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(message);
+  });
+});
+
+describe('appMain', () => {
+  it('finds each app under the dist directory, relative to the repository root or absolute', () => {
+    expect(appMain('dist', 'auth-microservice')).toBe(join(ROOT, 'dist/apps/auth-microservice/main.js'));
+    expect(appMain('/tmp/dist-B', 'api-gateway')).toBe('/tmp/dist-B/apps/api-gateway/main.js');
   });
 });

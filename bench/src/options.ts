@@ -70,6 +70,8 @@ export interface BenchOptions {
   /** Run both apps under `node --cpu-prof` and keep the profiles in the results. */
   profile: boolean;
   build: 'auto' | 'always' | 'never';
+  /** Where the built apps are (`<dist>/apps/<app>/main.js`), e.g. a copy of one build to alternate with another. */
+  dist: string;
   help: boolean;
 }
 
@@ -91,6 +93,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out <dir>           where results go (default bench/results)
   --profile             run the apps under node --cpu-prof; profiles go to the results directory
   --build / --no-build  always / never run \`npm run build\` first (default: when dist is missing or older than src)
+  --dist <dir>          run the apps built in <dir> (default dist), e.g. a copy kept to alternate builds; implies --no-build
   --help`;
 
 const DEFAULTS = { durationS: 20, warmupS: 5, quickDurationS: 3, quickWarmupS: 1 };
@@ -154,7 +157,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const users = text('--users');
   const growth = text('--growth');
   const adminUsers = text('--admin-users');
-  const build = flag('--build') ? 'always' : flag('--no-build') ? 'never' : 'auto';
+  const dist = text('--dist');
+  const build = flag('--build') ? 'always' : flag('--no-build') || dist !== undefined ? 'never' : 'auto';
   const options: BenchOptions = {
     quick,
     durationS: duration
@@ -188,9 +192,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     outDir: text('--out') ?? 'bench/results',
     profile: flag('--profile'),
     build,
+    dist: dist ?? 'dist',
     help: flag('--help'),
   };
   if (given.has('--build') || given.has('--no-build')) throw new Error('--build and --no-build exclude each other');
+  if (dist !== undefined && build === 'always') throw new Error('--dist runs a build as it is: not with --build');
   const unknown = [...given.keys()];
   if (unknown.length) throw new Error(`Unknown option ${unknown.join(', ')}`);
   if (options.growthCounts.some((count, i, all) => i > 0 && count <= (all[i - 1] ?? 0))) {

@@ -5,8 +5,12 @@ import { freePort, httpOk, Managed, runToEnd } from './launcher';
 import type { BenchOptions } from './options';
 
 export const ROOT = resolve(__dirname, '..', '..');
-export const AUTH_MAIN = join(ROOT, 'dist', 'apps', 'auth-microservice', 'main.js');
-export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'api-gateway', 'main.js');
+/** The built `main.js` of `app` under `dist` (relative to the repository root, or absolute). */
+export function appMain(dist: string, app: 'auth-microservice' | 'api-gateway'): string {
+  return resolve(ROOT, dist, 'apps', app, 'main.js');
+}
+export const AUTH_MAIN = appMain('dist', 'auth-microservice');
+export const GATEWAY_MAIN = appMain('dist', 'api-gateway');
 export const NATS_URL = 'nats://127.0.0.1:4222';
 
 function benchNatsToken(): string {
@@ -27,8 +31,9 @@ export interface RunningSystem {
   baseUrl: string;
   auth: Managed;
   gateway: Managed;
-  /** The auth service's environment, for its commands (users:seed). */
+  /** The auth service's environment and script, for its commands (users:seed). */
   authEnv: Record<string, string>;
+  authMain: string;
   stop(): Promise<void>;
 }
 
@@ -83,7 +88,8 @@ export async function startSystem(
       logFile: join(settings.workDir, `${settings.label}-${name}.log`),
     });
 
-  const auth = launch('auth', AUTH_MAIN, authEnv);
+  const authMain = appMain(options.dist, 'auth-microservice');
+  const auth = launch('auth', authMain, authEnv);
   let gateway: Managed | undefined;
   const stop = async () => {
     await gateway?.stop();
@@ -91,10 +97,10 @@ export async function startSystem(
   };
   try {
     await auth.waitUntil(httpOk(`http://127.0.0.1:${metricsPort}/metrics`), 'serving metrics');
-    gateway = launch('gateway', GATEWAY_MAIN, gatewayEnv);
+    gateway = launch('gateway', appMain(options.dist, 'api-gateway'), gatewayEnv);
     const baseUrl = `http://127.0.0.1:${gatewayPort}`;
     await gateway.waitUntil(httpOk(`${baseUrl}/api/health/ready`), 'ready');
-    return { baseUrl, auth, gateway, authEnv, stop };
+    return { baseUrl, auth, gateway, authEnv, authMain, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -111,7 +117,7 @@ export async function seedUsers(
     {
       name: `users:seed ${seed.count}`,
       args: [
-        AUTH_MAIN,
+        system.authMain,
         'users:seed',
         String(seed.count),
         '--prefix',

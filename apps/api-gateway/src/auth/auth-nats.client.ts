@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ClientNats, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { natsConnectOptions, type NatsSettings, natsSubject } from '@nestjs-microservices/runtime';
 import { ErrorCode as NatsErrorCode, type Msg, type MsgHdrs, type NatsConnection, NatsError } from 'nats';
@@ -72,10 +73,10 @@ export class AuthNatsClient extends ClientNats {
   /** One request and its one reply, as the packet `ClientProxy` expects; never rejects. */
   private async request(partialPacket: ReadPacket): Promise<WritePacket> {
     try {
-      const packet = this.assignPacketId(partialPacket);
+      const packet = { ...partialPacket, id: randomUUID() };
       const subject = natsSubject(this.settings.nats, this.normalizePattern(packet.pattern));
       const { data, headers } = this.serializer.serialize(packet) as { data: Uint8Array; headers?: MsgHdrs };
-      const connection = this.natsClient as NatsConnection;
+      const connection = this.unwrap<NatsConnection>();
       const message = await this.replyTo(connection, subject, data, headers);
       const { err, response } = await this.deserializer.deserialize(message.data);
       return { err, response, isDisposed: true };

@@ -66,15 +66,41 @@ describe('DurableSqliteDialect', () => {
     await close();
   });
 
-  it('does not hold the connection during the fsync, and reads do not wait for the disk', async () => {
-    const { db, flush, close } = open(dir);
+  it('does not hold the connection during the fsync, but answers no read that may have seen a commit before it is durable', async () => {
+    const { db, flush, pending, close } = open(dir);
     const insert = track(db.insertInto('items').values({ id: 1, name: 'one' }).execute());
-    const names = await db.selectFrom('items').select('name').execute();
-    const ping = await sql<{ one: number }>`select 1 as one`.execute(db);
-    expect(names).toEqual([{ name: 'one' }]);
-    expect(ping.rows).toEqual([{ one: 1 }]);
-    expect(insert.done).toBe(false);
+    const read = db.selectFrom('items').select('name').execute();
+    const names = track(read);
+    const ping = track(sql`select 1 as one`.execute(db));
+    await turn();
+    // Both reads ran (the connection is free during the fsync), and saw the row: neither may answer yet.
     expect(flush).toHaveBeenCalledTimes(1);
+    expect([insert.done, names.done, ping.done]).toEqual([false, false, false]);
+
+    pending[0]?.resolve();
+    await turn();
+    expect([insert.done, names.done, ping.done]).toEqual([true, true, true]);
+    expect(await read).toEqual([{ name: 'one' }]);
+    // With every commit durable, a read does not wait for the disk.
+    await expect(sql`select count(*) as n from items`.execute(db)).resolves.toMatchObject({ rows: [{ n: 1 }] });
+    expect(flush).toHaveBeenCalledTimes(1);
+    await close();
+  });
+
+  it('makes a read that arrives during an fsync wait for the one covering the last commit before it', async () => {
+    const { db, pending, close } = open(dir);
+    const first = track(db.insertInto('items').values({ id: 1, name: 'one' }).execute());
+    await turn(); // the first fsync is under way
+    const second = track(db.insertInto('items').values({ id: 2, name: 'two' }).execute());
+    const read = track(db.selectFrom('items').select('name').execute());
+    await turn();
+    pending[0]?.resolve(); // covers 'one' only
+    await turn();
+    expect([first.done, second.done, read.done]).toEqual([true, false, false]);
+
+    pending[1]?.resolve();
+    await turn();
+    expect([second.done, read.done]).toEqual([true, true]);
     await close();
   });
 

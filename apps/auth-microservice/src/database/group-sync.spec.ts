@@ -51,9 +51,25 @@ describe('GroupSync', () => {
     expect(queued.error).toBe(failed.error);
     await expect(sync.sync()).rejects.toBe(failed.error);
     expect(flush).toHaveBeenCalledTimes(1);
-    expect(() => sync.assertHealthy()).toThrow(failed.error as Error);
+    await expect(sync.synced()).rejects.toBe(failed.error);
     expect(logged).toHaveBeenCalledTimes(1);
     logged.mockRestore();
+  });
+
+  it('synced() waits for the flush that covers every sync() asked so far, and for nothing when all are done', async () => {
+    const { flush, pending } = manualFlush();
+    const sync = new GroupSync(flush);
+    await sync.synced();
+    void sync.sync();
+    void sync.sync(); // queued behind the first flush
+    const synced = track(sync.synced());
+    pending[0]?.resolve();
+    await turn();
+    expect(synced.done).toBe(false);
+    pending[1]?.resolve();
+    await turn();
+    expect(synced.done).toBe(true);
+    expect(flush).toHaveBeenCalledTimes(2);
   });
 
   it('closes only after the flush under way', async () => {

@@ -10,7 +10,7 @@ export type Flush = () => Promise<void>;
  * the next one, and they all share it: under load, one fsync covers many commits.
  *
  * A failed flush leaves the file's state on disk unknown (the kernel may have dropped the pages it could not write),
- * so nothing written later can be acknowledged either: every later `sync()` and `assertHealthy()` throws the same
+ * so nothing written later can be acknowledged either: every later `sync()` and `synced()` throws the same
  * error until the process restarts and the database recovers from what is on disk.
  */
 export class GroupSync {
@@ -29,9 +29,10 @@ export class GroupSync {
     return (this.queued ??= this.afterRunning(this.running));
   }
 
-  /** Throws the failure of an earlier flush, if one failed. */
-  assertHealthy(): void {
+  /** Resolves once every write a `sync()` was asked for so far is durable; throws if a flush failed. */
+  async synced(): Promise<void> {
     if (this.failure) throw this.failure;
+    await (this.queued ?? this.running);
   }
 
   /** Waits for the flushes under way (their outcome is their callers' business). */
