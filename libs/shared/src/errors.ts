@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   BAD_REQUEST: 400,
+  EMAIL_VERIFICATION_TOKEN_INVALID: 400,
+  PASSWORD_RESET_TOKEN_INVALID: 400,
   INVALID_CREDENTIALS: 401,
   ...TOKEN_ERROR_STATUS,
   INVALID_REFRESH_TOKEN: 401,
@@ -21,12 +23,16 @@ export const ERROR_STATUS = {
   REQUEST_TIMEOUT: 408,
   UNKNOWN_PATTERN: 404,
   USERNAME_TAKEN: 409,
+  EMAIL_TAKEN: 409,
+  NO_EMAIL_ON_ACCOUNT: 409,
+  EMAIL_ALREADY_VERIFIED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
+  MAIL_DISABLED: 501,
   UPSTREAM_TIMEOUT: 504,
 } as const satisfies Record<string, number>;
 
@@ -52,6 +58,12 @@ export const ERROR_MESSAGES = {
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended for safety',
   CURRENT_PASSWORD_INCORRECT: 'The current password is wrong',
   SESSION_NOT_FOUND: 'You have no active session with this id',
+  EMAIL_TAKEN: 'This address is already used by another account',
+  EMAIL_VERIFICATION_TOKEN_INVALID: 'This verification link is invalid, expired or already used; ask for a new one',
+  PASSWORD_RESET_TOKEN_INVALID: 'This reset link is invalid, expired or already used; ask for a new one',
+  NO_EMAIL_ON_ACCOUNT: 'This account has no address to verify',
+  EMAIL_ALREADY_VERIFIED: 'This address is already verified',
+  MAIL_DISABLED: 'Mail is switched off on this server (MAIL_ENABLED=false): email and account recovery are unavailable',
   CSRF_REJECTED: 'A request authenticated by the session cookie needs X-Auth-Mode: cookie and an allowed Origin',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 

@@ -21,6 +21,7 @@ import {
 } from '@nestjs-microservices/shared';
 import { z } from 'zod';
 import { MAX_FRAME_LENGTH } from '../transport/bounded-json-socket';
+import { mailEnvIssue, mailEnvShape, type MailSettings, readMailSettings } from './mail-config';
 
 const databaseUrl = z
   .string()
@@ -87,6 +88,7 @@ export const authEnvSchema = baseEnvSchema
     // A new key is in the JWKS this long before it signs, so every gateway knows it before it sees a token.
     SIGNING_KEY_PUBLISH_LEAD: duration('2m', '0s', '1d'),
     SIGNING_KEY_ENCRYPTION_SECRET: encryptionSecret,
+    ...mailEnvShape,
   })
   .superRefine((env, context) => {
     if (env.REFRESH_TOKEN_IDLE_TTL > env.REFRESH_TOKEN_ABSOLUTE_TTL) {
@@ -110,6 +112,8 @@ export const authEnvSchema = baseEnvSchema
         message: 'is required in production: private signing keys are never stored unencrypted there',
       });
     }
+    const mailIssue = mailEnvIssue(env);
+    if (mailIssue) context.addIssue({ code: 'custom', path: ['SMTP_URL'], message: mailIssue });
   });
 
 export type AuthEnv = z.output<typeof authEnvSchema>;
@@ -147,6 +151,8 @@ export class AuthConfig extends ProcessConfig {
     maxSessionsPerUser: number;
   };
   readonly signingKeys: { rotationIntervalMs: number; publishLeadMs: number; encryptionSecret?: string };
+  /** Mail (verification, password reset, notices) and account recovery. */
+  readonly mail: MailSettings;
 
   constructor(env: AuthEnv) {
     super(env);
@@ -195,6 +201,7 @@ export class AuthConfig extends ProcessConfig {
       publishLeadMs: env.SIGNING_KEY_PUBLISH_LEAD,
       encryptionSecret: env.SIGNING_KEY_ENCRYPTION_SECRET,
     };
+    this.mail = readMailSettings(env);
   }
 
   /**

@@ -15,6 +15,46 @@ export interface UsersTable {
   password_hash: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The recovery address (normalised: domain lower-cased), or null. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `email` lower-cased, unique. */
+  email_key: ColumnType<string | null, string | null | undefined, string | null>;
+  email_verified_at: NullableTimestamp;
+  /** Set when the account was deleted: a tombstone holding the username (migration 0008). */
+  deleted_at: NullableTimestamp;
+}
+
+/** A timestamp column that may be NULL and may be left out of an INSERT. */
+export type NullableTimestamp = ColumnType<Date | string | null, string | null | undefined, string | null>;
+
+export type AccountTokenPurpose = 'email_verification' | 'password_reset';
+
+export interface AccountTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  email: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  recipient: string | null;
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
+  payload: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  claimed_until: NullableTimestamp;
+  claimed_by: string | null;
+  sent_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  last_error: string | null;
 }
 
 export interface LoginFailuresTable {
@@ -71,6 +111,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
+  account_tokens: AccountTokensTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

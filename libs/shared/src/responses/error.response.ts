@@ -27,6 +27,13 @@ export const ERROR_DESCRIPTIONS = {
   UNSUPPORTED_MEDIA_TYPE: 'a body whose content type is not `application/json`',
   RATE_LIMITED: 'too many requests from this client (IP) on this route: wait `Retry-After` seconds',
   TOO_MANY_ATTEMPTS: 'this client failed too often on this account: wait `Retry-After` seconds before trying again',
+  EMAIL_VERIFICATION_TOKEN_INVALID: 'a verification token that is unknown, expired or already used',
+  PASSWORD_RESET_TOKEN_INVALID:
+    'a reset token that is unknown, expired, already used or replaced by a newer one (counted like a failed login)',
+  EMAIL_TAKEN: 'an address another account holds, in any letter case',
+  NO_EMAIL_ON_ACCOUNT: 'a verification mail asked for by an account without an address',
+  EMAIL_ALREADY_VERIFIED: 'a verification mail asked for while the address is verified and no change is pending',
+  MAIL_DISABLED: 'the server runs with MAIL_ENABLED=false: email, verification and password reset are unavailable',
   INTERNAL_ERROR: 'a bug; logged with its stack by the service that threw it',
   AUTH_UNAVAILABLE: 'the auth service cannot be reached',
   UPSTREAM_TIMEOUT: 'the auth service did not answer in time',

@@ -7,6 +7,8 @@ import { createSessions } from './0004-create-sessions';
 import { createLoginKnownClients } from './0005-create-login-known-clients';
 import { addSessionRefreshSecret } from './0006-add-session-refresh-secret';
 import { addUsernameSkeleton } from './0007-add-username-skeleton';
+import { addUserEmail } from './0008-add-user-email';
+import { createMailOutbox } from './0009-create-mail-outbox';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
@@ -18,5 +20,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0005-create-login-known-clients': createLoginKnownClients(dialect),
     '0006-add-session-refresh-secret': addSessionRefreshSecret(),
     '0007-add-username-skeleton': addUsernameSkeleton(dialect),
+    '0008-add-user-email': addUserEmail(dialect),
+    '0009-create-mail-outbox': createMailOutbox(dialect),
   };
 }
