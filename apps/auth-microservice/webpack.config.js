@@ -24,6 +24,8 @@ module.exports = {
       generatePackageJson: true,
       sourceMap: true,
       mergeExternals: true,
+      // The mail templates are read at run time from beside the bundle (mail/mail-templates.ts).
+      assets: [{ input: './src/mail/templates', glob: '*.{txt,html}', output: 'mail/templates' }],
     }),
   ],
 };

@@ -12,6 +12,15 @@ export const AUDIT_EVENTS = [
   'refresh_token.reused',
   'password.changed',
   'password.change_failed',
+  'password.reset_requested',
+  'password.reset',
+  'password.reset_failed',
+  'email.change_requested',
+  'email.change_failed',
+  'email.verified',
+  'email.verification_failed',
+  'account.deleted',
+  'account.delete_failed',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -20,6 +29,10 @@ const WARNINGS = new Set<AuditEvent>([
   'login.failed',
   'refresh_token.reused',
   'password.change_failed',
+  'password.reset_failed',
+  'email.change_failed',
+  'email.verification_failed',
+  'account.delete_failed',
 ]);
 
 /** What an audit line may carry: identifiers and facts, never a secret (and never a submitted username, which

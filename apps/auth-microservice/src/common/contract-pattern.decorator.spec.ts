@@ -9,6 +9,7 @@ import {
   type UserResponse,
 } from '@nestjs-microservices/shared';
 import { HealthController } from '../health/health.controller';
+import { RecoveryController } from '../recovery/recovery.controller';
 import { SessionsController } from '../sessions/sessions.controller';
 import { SigningKeysController } from '../signing-keys/signing-keys.controller';
 import { UsersController } from '../users/users.controller';
@@ -51,7 +52,13 @@ describe('ContractPattern', () => {
   });
 
   it('every pattern of the contract has exactly one handler among the controllers', () => {
-    const handled = [UsersController, SessionsController, SigningKeysController, HealthController].flatMap((type) =>
+    const handled = [
+      UsersController,
+      SessionsController,
+      SigningKeysController,
+      HealthController,
+      RecoveryController,
+    ].flatMap((type) =>
       Object.getOwnPropertyNames(type.prototype).flatMap(
         (name) =>
           (Reflect.getMetadata(PATTERN_METADATA, (type.prototype as unknown as Record<string, object>)[name]) as

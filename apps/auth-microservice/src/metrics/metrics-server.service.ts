@@ -4,12 +4,13 @@ import { ScrapeServer } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
 import { AuthConfig } from '../config/auth-config';
 import { ServingStatus } from '../health/serving-status';
+import { OutboxStatus } from '../mail/outbox-status';
 
 /**
  * The auth service speaks TCP or NATS, not HTTP, so Prometheus scrapes it on a small HTTP server of its own
  * (AUTH_METRICS_HOST:AUTH_METRICS_PORT, loopback by default): `GET /metrics`, and the probes an orchestrator
  * needs — `GET /health/live` (the process answers) and `GET /health/ready` (it takes requests: see
- * `ServingStatus`) — 404 for anything else. Started with the application and closed by `app.close()`;
+ * `ServingStatus`; its body also reports the mail outbox, see `OutboxStatus`) — 404 for anything else. Started with the application and closed by `app.close()`;
  * AUTH_METRICS_PORT=0 turns it off.
  */
 @Injectable()
@@ -20,13 +21,15 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     registry: Registry,
     private readonly config: AuthConfig,
     serving: ServingStatus,
+    outbox: OutboxStatus,
   ) {
     this.server = new ScrapeServer(registry, (path) => {
       if (path !== '/health/live' && path !== '/health/ready') return undefined;
       const ready = path === '/health/live' || serving.serving;
       return {
         status: ready ? 200 : 503,
-        body: { status: ready ? 'ok' : 'unavailable', transport: serving.transport },
+        // A stuck mail outbox is reported (mail.status "stuck") but does not make the instance unready: see OutboxStatus.
+        body: { status: ready ? 'ok' : 'unavailable', transport: serving.transport, mail: outbox.current },
       };
     });
   }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { createMetricsRegistry } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
 import { ServingStatus } from '../health/serving-status';
+import { OutboxStatus } from '../mail/outbox-status';
 import { AccountMetrics } from './account.metrics';
 import { DatabaseMetrics } from './database.metrics';
 import { MetricsServer } from './metrics-server.service';
@@ -24,7 +25,16 @@ import { RpcServerMetrics } from './rpc-server.metrics';
     DatabaseMetrics,
     MetricsServer,
     ServingStatus,
+    OutboxStatus,
   ],
-  exports: [Registry, RpcServerMetrics, AccountMetrics, PasswordHashMetrics, DatabaseMetrics, ServingStatus],
+  exports: [
+    Registry,
+    RpcServerMetrics,
+    AccountMetrics,
+    PasswordHashMetrics,
+    DatabaseMetrics,
+    ServingStatus,
+    OutboxStatus,
+  ],
 })
 export class MetricsModule {}

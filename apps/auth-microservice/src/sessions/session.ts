@@ -6,7 +6,9 @@ export type RevocationReason =
   | 'ended_by_user'
   | 'password_changed'
   | 'refresh_token_reused'
-  | 'session_limit';
+  | 'session_limit'
+  | 'password_reset'
+  | 'account_deleted';
 
 /** A session as the auth service keeps it. */
 export interface Session {

@@ -202,6 +202,14 @@ export class SessionsRepository {
   }
 
   /** Sessions revoked after `since`, oldest first. */
+  /** The refresh tokens of every session of the user (an account deletion: none may be presented again). */
+  async deleteRefreshTokensOfUser(trx: Tx, userId: string): Promise<void> {
+    await trx
+      .deleteFrom('refresh_tokens')
+      .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('user_id', '=', userId))
+      .execute();
+  }
+
   async revokedSince(since: Date): Promise<Array<{ id: string; revokedAt: Date }>> {
     const rows = await this.db
       .selectFrom('sessions')

@@ -218,6 +218,16 @@ export class SessionsService {
     );
   }
 
+  /**
+   * For a password reset or an account deletion: every session of the user ends, inside the caller's transaction.
+   * Announce them with `ended` once it has committed.
+   */
+  async endAll(trx: Tx, userId: string, reason: 'password_reset' | 'account_deleted', now: Date): Promise<string[]> {
+    const ids = await this.sessions.revoke({ userId }, reason, now, trx);
+    if (reason === 'account_deleted') await this.sessions.deleteRefreshTokensOfUser(trx, userId);
+    return ids;
+  }
+
   /** What gateways poll: sessions revoked after `since` whose access tokens may still be alive. */
   async revocations(since: Date | undefined): Promise<RevocationsResponse> {
     const now = new Date();

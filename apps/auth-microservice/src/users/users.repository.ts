@@ -134,6 +134,22 @@ export class UsersRepository {
     }
   }
 
+  /** An address not verified yet, replacing an unverified one (or none). False when another account holds it. */
+  async setUnverifiedEmail(id: string, email: string, now: Date, db: Executor): Promise<boolean> {
+    try {
+      const result = await db
+        .updateTable('users')
+        .set({ email, email_key: emailKey(email), email_verified_at: null, updated_at: now.toISOString() })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
   /**
    * Turns the account into a tombstone: no password (an unusable marker no hash verifies), no address; the name stays
    * taken until `purgeDeletedBefore` removes the row.

@@ -15,8 +15,9 @@ import { rpcFailure } from '../common/rpc-failure';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
+import { AccountMail } from '../recovery/account-mail.service';
 import { SessionsService } from '../sessions/sessions.service';
-import { type User, toUserResponse } from './user';
+import { type User, toUserResponse, verifiedEmailOf } from './user';
 import { UnitOfWork } from '../database/unit-of-work';
 import { UsersRepository } from './users.repository';
 
@@ -32,6 +33,7 @@ export class UsersService {
     private readonly audit: AuditLog,
     private readonly sessions: SessionsService,
     private readonly uow: UnitOfWork,
+    private readonly mail: AccountMail,
   ) {}
 
   /** Counted in `auth_signups_total` by outcome. */
@@ -79,18 +81,40 @@ export class UsersService {
     const now = new Date();
     const ended = await this.uow.run(async (trx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, now, trx);
+      await this.mail.passwordChanged(trx, user, verifiedEmailOf(user), 'change', now);
       return this.sessions.endOthers(trx, principal, now);
     });
+    this.mail.wake();
     this.audit.record('password.changed', { userId: user.id, sessionId: principal.sessionId, clientIp: meta.clientIp });
     return this.sessions.ended(user.id, ended, 'password_changed', meta, now);
   }
 
-  private async createUser({ username, password }: SignupDto): Promise<UserResponse> {
-    // Not a uniqueness check (the INSERT below is): it spares an argon2 hash for a name already
-    // taken (or a look-alike of one), so a flood of sign-ups for existing names costs no hashing.
+  /** With an address: the account and its verification mail are written in one transaction. */
+  private async createUser({ username, password, email }: SignupDto): Promise<UserResponse> {
+    if (email !== undefined) this.mail.requireEnabled();
+    // Not uniqueness checks (the INSERT below is): they spare an argon2 hash for a name (or a look-alike of one)
+    // or an address already taken, so a flood of sign-ups for existing ones costs no hashing.
     if (await this.users.isTaken(username)) throw usernameTaken();
-    const user = { id: uuidv7(), username, passwordHash: await this.hasher.hash(password), createdAt: new Date() };
-    if (!(await this.users.insert(user))) throw usernameTaken();
+    if (email !== undefined && (await this.users.isEmailTaken(email))) throw rpcFailure(ERROR_CODES.EMAIL_TAKEN);
+    const user: User = {
+      id: uuidv7(),
+      username,
+      passwordHash: await this.hasher.hash(password),
+      createdAt: new Date(),
+      email: email ?? null,
+      emailVerifiedAt: null,
+    };
+    const outcome =
+      email === undefined
+        ? await this.users.insert(user)
+        : await this.uow.run(async (trx) => {
+            const inserted = await this.users.insert(user, trx);
+            if (inserted === 'created') await this.mail.verification(trx, user, email, user.createdAt);
+            return inserted;
+          });
+    if (outcome === 'username_taken') throw usernameTaken();
+    if (outcome === 'email_taken') throw rpcFailure(ERROR_CODES.EMAIL_TAKEN);
+    if (email !== undefined) this.mail.wake();
     return toUserResponse(user);
   }
 

@@ -34,6 +34,7 @@ export const ERROR_DESCRIPTIONS = {
   NO_EMAIL_ON_ACCOUNT: 'a verification mail asked for by an account without an address',
   EMAIL_ALREADY_VERIFIED: 'a verification mail asked for while the address is verified and no change is pending',
   MAIL_DISABLED: 'the server runs with MAIL_ENABLED=false: email, verification and password reset are unavailable',
+  TOO_MANY_MAILS: 'this account was sent EMAIL_VERIFICATION_MAX_PER_HOUR verification mails in the last hour',
   INTERNAL_ERROR: 'a bug; logged with its stack by the service that threw it',
   AUTH_UNAVAILABLE: 'the auth service cannot be reached',
   UPSTREAM_TIMEOUT: 'the auth service did not answer in time',
