@@ -9,6 +9,7 @@ import { GatewayConfig } from './config/gateway-config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RecoveryModule } from './recovery/recovery.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         // Before AuthModule: its access-token guard must run after the rate limit (global guards run in this order).
         RateLimitModule,
         AuthModule,
+        RecoveryModule,
         HealthModule,
         MetricsModule.register(config),
       ],

@@ -77,6 +77,9 @@ export const gatewayEnvSchema = baseEnvSchema
     RATE_LIMIT_REFRESH_TTL_MS: integer(60_000, 1_000, 86_400_000),
     RATE_LIMIT_PASSWORD_LIMIT: integer(10, 1, 1_000_000),
     RATE_LIMIT_PASSWORD_TTL_MS: integer(60_000, 1_000, 86_400_000),
+    // Per client IP and route: password forgot/reset, email change, verification and its resending.
+    RATE_LIMIT_RECOVERY_LIMIT: integer(5, 1, 1_000_000),
+    RATE_LIMIT_RECOVERY_TTL_MS: integer(60_000, 1_000, 86_400_000),
     // Must match the auth service's settings: a token from another issuer or for another audience is refused.
     TOKEN_ISSUER: z.string().trim().min(1).default(DEFAULT_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
@@ -127,7 +130,7 @@ export class GatewayConfig extends ProcessConfig {
   };
   readonly rateLimit: {
     enabled: boolean;
-    routes: Record<'signup' | 'login' | 'refresh' | 'password', { limit: number; ttlMs: number }>;
+    routes: Record<'signup' | 'login' | 'refresh' | 'password' | 'recovery', { limit: number; ttlMs: number }>;
   };
   /** `tls`: the gateway's client certificate and key, and the CA the auth service's certificate must chain to. */
   readonly auth: { host: string; port: number; timeoutMs: number; tls?: MutualTlsFiles };
@@ -171,6 +174,7 @@ export class GatewayConfig extends ProcessConfig {
         login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, ttlMs: env.RATE_LIMIT_LOGIN_TTL_MS },
         refresh: { limit: env.RATE_LIMIT_REFRESH_LIMIT, ttlMs: env.RATE_LIMIT_REFRESH_TTL_MS },
         password: { limit: env.RATE_LIMIT_PASSWORD_LIMIT, ttlMs: env.RATE_LIMIT_PASSWORD_TTL_MS },
+        recovery: { limit: env.RATE_LIMIT_RECOVERY_LIMIT, ttlMs: env.RATE_LIMIT_RECOVERY_TTL_MS },
       },
     };
     this.auth = {

@@ -41,12 +41,18 @@ describe('setupDocs', () => {
 
   it('documents exactly the API routes, with title, version and the configured body limit', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/auth/account',
+      '/api/auth/email',
+      '/api/auth/email/verify',
+      '/api/auth/email/verify/resend',
       '/api/auth/jwks',
       '/api/auth/login',
       '/api/auth/logout',
       '/api/auth/logout-all',
       '/api/auth/me',
       '/api/auth/password',
+      '/api/auth/password/forgot',
+      '/api/auth/password/reset',
       '/api/auth/refresh',
       '/api/auth/sessions',
       '/api/auth/sessions/{id}',
