@@ -26,11 +26,9 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     this.server = new ScrapeServer(registry, (path) => {
       if (path !== '/health/live' && path !== '/health/ready') return undefined;
       const ready = path === '/health/live' || serving.serving;
-      return {
-        status: ready ? 200 : 503,
-        // A stuck mail outbox is reported (mail.status "stuck") but does not make the instance unready: see OutboxStatus.
-        body: { status: ready ? 'ok' : 'unavailable', transport: serving.transport, mail: outbox.current },
-      };
+      const body = { status: ready ? 'ok' : 'unavailable', transport: serving.transport };
+      // A stuck mail outbox is reported (mail.status "stuck") but does not make the instance unready: see OutboxStatus.
+      return { status: ready ? 200 : 503, body: path === '/health/ready' ? { ...body, mail: outbox.current } : body };
     });
   }
 
