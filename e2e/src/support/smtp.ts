@@ -25,6 +25,7 @@ const HOST = '127.0.0.1';
  */
 export class TestSmtpServer {
   readonly mails: ReceivedMail[] = [];
+  private readonly taken = new Set<ReceivedMail>();
   private server: SMTPServer | undefined;
   private readonly user = 'mailer';
   private readonly password = randomBytes(12).toString('hex');
@@ -113,13 +114,21 @@ export class TestSmtpServer {
     );
   }
 
-  /** The next mail to `address` matching `subject` that is not among `seen`. */
+  /**
+   * The oldest mail to `address` matching `subject` that no earlier call took (waiting for it if need be): each mail
+   * is handed out once, whether it arrived before or after the call.
+   */
   async nextMail(address: string, subject: RegExp, timeoutMs = 15_000): Promise<ReceivedMail> {
-    const before = this.mailsTo(address).filter((mail) => subject.test(mail.subject)).length;
-    const mails = await this.waitForMails(address, before + 1, { subject, timeoutMs });
-    const mail = mails[before];
-    if (!mail) throw new Error(`no mail to ${address}`);
-    return mail;
+    return pollUntil(
+      () => {
+        const mail = this.mailsTo(address).find(
+          (candidate) => subject.test(candidate.subject) && !this.taken.has(candidate),
+        );
+        if (mail) this.taken.add(mail);
+        return Promise.resolve(mail);
+      },
+      { timeoutMs, intervalMs: 50, description: `a new mail to ${address} matching ${subject}` },
+    );
   }
 }
 
