@@ -60,17 +60,15 @@ export class TestSmtpServer {
         else callback(new Error('Invalid username or password'));
       },
       onData: (stream, session, callback) => {
-        simpleParser(stream)
-          .then((parsed) => {
-            this.mails.push(
-              toReceived(
-                parsed,
-                session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
-              ),
-            );
-            callback();
-          })
-          .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+        const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
+        simpleParser(stream, (error, parsed) => {
+          if (error) {
+            callback(error);
+            return;
+          }
+          this.mails.push(toReceived(parsed, recipients));
+          callback();
+        });
       },
     });
     await new Promise<void>((resolve, reject) => {

@@ -94,7 +94,7 @@ export class EmailVerificationService {
   }
 
   /** Sends the link again: for the pending new address, or else the unverified current one. */
-  async resend(dto: SessionAuthDto, meta: RequestMeta): Promise<AcceptedResponse> {
+  async resend(dto: SessionAuthDto): Promise<AcceptedResponse> {
     this.mail.requireEnabled();
     const { user } = await this.caller(dto.accessToken);
     const now = new Date();

@@ -39,8 +39,8 @@ export class RecoveryController {
   }
 
   @ContractPattern(AUTH_PATTERNS.resendVerification)
-  resendVerification(@Payload(RPC_PAYLOAD) dto: SessionAuthDto, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
-    return this.emails.resend(dto, meta);
+  resendVerification(@Payload(RPC_PAYLOAD) dto: SessionAuthDto): Promise<AcceptedResponse> {
+    return this.emails.resend(dto);
   }
 
   @ContractPattern(AUTH_PATTERNS.forgotPassword)
