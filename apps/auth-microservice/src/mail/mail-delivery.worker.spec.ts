@@ -27,7 +27,9 @@ class FakeTransport implements MailTransport {
     this.sent.push(mail);
     return Promise.resolve();
   }
-  close(): void {}
+  close(): void {
+    this.failures = [];
+  }
 }
 
 describe('MailDeliveryWorker (real outbox on SQLite in memory)', () => {
