@@ -113,7 +113,13 @@ describe('account recovery through a real SMTP server', () => {
       );
       const plain = await signup('no_mail_user');
       expect(plain).toMatchObject({ email: null, emailVerified: false });
-      await login(sys().http, 'no_mail_user', PASSWORD);
+      const { tokens } = await login(sys().http, 'no_mail_user', PASSWORD);
+      // No address: /me is exactly as before.
+      expect(Object.keys((await sys().http.me(tokens.accessToken)).body as object).sort()).toEqual([
+        'id',
+        'sessionId',
+        'username',
+      ]);
     });
 
     it('changing the address: needs the password; the new one gets a link, the old verified one a notice', async () => {
@@ -150,6 +156,11 @@ describe('account recovery through a real SMTP server', () => {
 
       const verified = await verifyWith(remember(link));
       expect(verified.body).toMatchObject({ email: 'dora@example.org', emailVerified: true });
+      // GET /me reads the token: the old one still says the old address, a refreshed one the new.
+      expect((await sys().http.me(tokens.accessToken)).body).toMatchObject({ email: 'dora@example.com' });
+      const refreshed = await sys().http.refresh(tokens.refreshToken);
+      const accessToken = (refreshed.body as { accessToken: string }).accessToken;
+      expect((await sys().http.me(accessToken)).body).toMatchObject({ email: 'dora@example.org', emailVerified: true });
     });
 
     it('resending the link: a new token, the earlier one stops working', async () => {

@@ -127,7 +127,12 @@ export class AuthController {
   @ApiOkResponse({ description: 'The caller', type: MeResponse })
   @ApiErrorResponses(...TOKEN_ERRORS)
   me(@Principal() principal: Principal): MeResponse {
-    return { id: principal.userId, username: principal.username, sessionId: principal.sessionId };
+    return {
+      id: principal.userId,
+      username: principal.username,
+      sessionId: principal.sessionId,
+      ...(principal.email !== undefined && { email: principal.email, emailVerified: principal.emailVerified === true }),
+    };
   }
 
   @Post('logout')

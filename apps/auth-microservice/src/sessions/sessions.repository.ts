@@ -117,9 +117,17 @@ export class SessionsRepository {
       .execute();
   }
 
-  async usernameOf(userId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirst();
-    return row?.username;
+  /** What a refreshed access token says of the user (a deleted account has none). */
+  async profileOf(
+    userId: string,
+  ): Promise<{ username: string; email: string | null; emailVerified: boolean } | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['username', 'email', 'email_verified_at'])
+      .where('id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row && { username: row.username, email: row.email, emailVerified: row.email_verified_at != null };
   }
 
   async findOfUser(id: string, userId: string): Promise<Session | undefined> {

@@ -59,7 +59,11 @@ export class SessionsService {
   }
 
   /** A new session for a user who just proved their password. */
-  async start(user: { id: string; username: string }, meta: RequestMeta, now = new Date()): Promise<TokenResponse> {
+  async start(
+    user: { id: string; username: string; email?: string | null; emailVerifiedAt?: Date | null },
+    meta: RequestMeta,
+    now = new Date(),
+  ): Promise<TokenResponse> {
     const { refreshIdleTtlMs, refreshAbsoluteTtlMs } = this.config.tokens;
     const expiresAt = new Date(now.getTime() + refreshAbsoluteTtlMs);
     const session: Session = {
@@ -80,7 +84,13 @@ export class SessionsService {
     this.audit.record('session.started', { userId: user.id, sessionId: session.id, clientIp: meta.clientIp });
     if (evicted.length > 0) this.ended(user.id, evicted, 'session_limit', meta, now);
     return this.tokens(
-      { userId: user.id, username: user.username, sessionId: session.id },
+      {
+        userId: user.id,
+        username: user.username,
+        sessionId: session.id,
+        email: user.email ?? null,
+        emailVerified: user.emailVerifiedAt != null,
+      },
       session,
       refresh.token,
       now,
@@ -109,9 +119,14 @@ export class SessionsService {
       const ended = this.ended(session.userId, [session.id], 'refresh_token_reused', meta, now);
       throw reuseFailure(ended);
     }
-    const username = await this.sessions.usernameOf(session.userId);
-    if (username === undefined) throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
-    return this.tokens({ userId: session.userId, username, sessionId: session.id }, session, outcome.refreshToken, now);
+    const profile = await this.sessions.profileOf(session.userId);
+    if (profile === undefined) throw rpcFailure(ERROR_CODES.INVALID_REFRESH_TOKEN);
+    return this.tokens(
+      { userId: session.userId, sessionId: session.id, ...profile },
+      session,
+      outcome.refreshToken,
+      now,
+    );
   }
 
   private async rotate(trx: Tx, token: string, hash: string, now: Date): Promise<Rotation> {

@@ -10,6 +10,9 @@ export interface TokenSubject {
   userId: string;
   username: string;
   sessionId: string;
+  /** Carried as the `email` and `email_verified` claims when the account has an address. */
+  email?: string | null;
+  emailVerified?: boolean;
 }
 
 export interface IssuedAccessToken {
@@ -60,6 +63,10 @@ export class AccessTokens {
       iat,
       exp,
       username: subject.username,
+      ...(typeof subject.email === 'string' && {
+        email: subject.email,
+        email_verified: subject.emailVerified === true,
+      }),
     });
     return { token, expiresAt: new Date(exp * 1_000) };
   }

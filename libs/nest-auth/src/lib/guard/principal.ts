@@ -5,6 +5,9 @@ export interface AuthenticatedUser {
   userId: string;
   username: string;
   sessionId: string;
+  /** The account's address when the token carries one (claims `email`, `email_verified`). */
+  email?: string;
+  emailVerified?: boolean;
 }
 
 /** The caller with the token itself, for a service that forwards it (never log `accessToken`). */

@@ -46,6 +46,7 @@ export class TokenAuthenticator {
       userId: claims.sub,
       username: claims.username,
       sessionId: claims.sid,
+      ...(typeof claims.email === 'string' && { email: claims.email, emailVerified: claims.email_verified === true }),
       accessToken: token,
       expiresAt: new Date(claims.exp * 1_000),
     };
