@@ -26,6 +26,8 @@ module.exports = {
       generatePackageJson: true,
       sourceMap: true,
       mergeExternals: true,
+      // The mail templates are read at run time from beside the bundle (mail/mail-templates.ts).
+      assets: [{ input: './src/mail/templates', glob: '*.{txt,html}', output: 'mail/templates' }],
     }),
     // Nx's package.json loses the root overrides: `npm ci --omit=dev` there must install the patched versions.
     new DeployablePackageJsonPlugin({ workspaceRoot: join(__dirname, '../..') }),

@@ -57,6 +57,8 @@ export async function startSystem(
   const common = { NODE_ENV: 'production', LOG_LEVEL: options.logLevel, ...transport };
   const authEnv = {
     ...common,
+    // The bench measures logins and tokens, not mail (production needs SMTP_URL or this).
+    MAIL_ENABLED: 'false',
     ...argon2Parameters(),
     DATABASE_URL: settings.databaseUrl,
     AUTH_TCP_HOST: '127.0.0.1',

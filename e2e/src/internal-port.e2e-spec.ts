@@ -21,7 +21,8 @@ import { jsonLines } from './support/log-lines';
 
 const SUITE = 'internal-port';
 const SECRET = randomBytes(48).toString('base64');
-const PRODUCTION = { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_SECRET: SECRET };
+// Production needs SMTP_URL or mail switched off; this suite is not about mail.
+const PRODUCTION = { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_SECRET: SECRET, MAIL_ENABLED: 'false' };
 const IDLE_TIMEOUT_MS = 1_500;
 const USER = 'port_user';
 const PASSWORD = 'Internal-Port-Secret-5';

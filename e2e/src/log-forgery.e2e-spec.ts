@@ -71,7 +71,12 @@ describe('log lines cannot be forged by a TCP peer', () => {
     system = await startSystem({
       suite: 'log-forgery',
       transport: 'tcp',
-      authEnv: { NODE_ENV: 'production', LOG_LEVEL: 'debug', SIGNING_KEY_ENCRYPTION_SECRET: SECRET },
+      authEnv: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'debug',
+        SIGNING_KEY_ENCRYPTION_SECRET: SECRET,
+        MAIL_ENABLED: 'false',
+      },
     });
   });
 

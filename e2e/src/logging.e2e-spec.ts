@@ -40,6 +40,8 @@ describe('structured logs', () => {
       authEnv: {
         ...VERBOSE,
         SIGNING_KEY_ENCRYPTION_SECRET: randomBytes(48).toString('base64'),
+        // Production needs SMTP_URL or mail switched off; this suite is not about mail.
+        MAIL_ENABLED: 'false',
         // Any second use of a refresh token is theft here, so the audit line for it can be provoked at once.
         REFRESH_TOKEN_REUSE_GRACE: '0s',
         // Production refuses NATS without credentials; the suites' NATS server accepts any token.

@@ -10,6 +10,7 @@ import { GatewayConfig } from './config/gateway-config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RecoveryModule } from './recovery/recovery.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         RateLimitModule,
         AuthModule,
         AdminModule,
+        RecoveryModule,
         HealthModule,
         MetricsModule.register(config),
       ],

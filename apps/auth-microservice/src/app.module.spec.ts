@@ -59,7 +59,13 @@ describe('auth microservice over TCP', () => {
     const signup = await call(AUTH_PATTERNS.signup, { username: ' ａｌｉｃｅ ', password: PASSWORD });
     expect(signup).toEqual({
       id: expect.any(String),
-      response: { id: expect.any(String), username: 'alice', createdAt: expect.any(String) },
+      response: {
+        id: expect.any(String),
+        username: 'alice',
+        createdAt: expect.any(String),
+        email: null,
+        emailVerified: false,
+      },
       isDisposed: true,
     });
 

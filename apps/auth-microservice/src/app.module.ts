@@ -11,6 +11,7 @@ import { AuthConfig } from './config/auth-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { UsersModule } from './users/users.module';
 
@@ -28,6 +29,7 @@ export class AppModule {
         SigningKeysModule,
         UsersModule,
         AdminModule,
+        RecoveryModule,
         HealthModule,
       ],
       providers: [

@@ -1,5 +1,6 @@
 import { type AuthClient, AuthError, createAuthClient, type SessionResponse } from '@nestjs-microservices/client';
 import { byId, el, formatTime, say } from './dom';
+import { showRecoveryPage } from './recovery-pages';
 
 interface Note {
   id: string;
@@ -156,8 +157,9 @@ function wire(app: DemoApp, auth: AuthClient<'cookie'>): void {
     void app.run(login);
   });
   byId('signup').addEventListener('click', () => {
+    const email = byId<HTMLInputElement>('auth-email').value.trim();
     void app.run(async () => {
-      await auth.signup(credentials());
+      await auth.signup({ ...credentials(), ...(email !== '' && { email }) });
       await login();
     });
   });
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
   // The example service tells where the gateway is (its PUBLIC_GATEWAY_URL).
   const config = (await (await fetch('/config.json')).json()) as DemoConfig;
   const auth = createAuthClient({ baseUrl: config.gatewayUrl, mode: 'cookie' });
+  if (showRecoveryPage(auth)) return;
   const app = new DemoApp(auth);
   wire(app, auth);
   await app.start();

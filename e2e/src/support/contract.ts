@@ -27,6 +27,8 @@ export interface PublicUser {
   id: string;
   username: string;
   createdAt: string;
+  email: string | null;
+  emailVerified: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -110,12 +112,15 @@ export function expectValidationError(response: HttpResponse, fields: readonly s
   return error.details;
 }
 
-/** Asserts the public user shape `{id, username, createdAt}` (exactly these keys). */
+/** Asserts the public user shape `{id, username, createdAt, email, emailVerified}` (exactly these keys). */
 export function expectPublicUser(response: HttpResponse, value: unknown, expectedUsername?: string): PublicUser {
   if (!isRecord(value)) fail(response, 'user is not an object');
-  const keyProblem = sameKeys(value, ['id', 'username', 'createdAt'], ['id', 'username', 'createdAt']);
+  const keys = ['id', 'username', 'createdAt', 'email', 'emailVerified'];
+  const keyProblem = sameKeys(value, keys, keys);
   if (keyProblem) fail(response, `user: ${keyProblem}`);
-  const { id, username, createdAt } = value;
+  const { id, username, createdAt, email, emailVerified } = value;
+  if (email !== null && typeof email !== 'string') fail(response, 'email is neither a string nor null');
+  if (typeof emailVerified !== 'boolean') fail(response, 'emailVerified is not a boolean');
   if (typeof id !== 'string' || !UUID_V7.test(id)) fail(response, `id ${JSON.stringify(id)} is not a UUID v7`);
   if (typeof username !== 'string') fail(response, 'username is not a string');
   if (expectedUsername !== undefined && username !== expectedUsername) {
@@ -124,7 +129,7 @@ export function expectPublicUser(response: HttpResponse, value: unknown, expecte
   if (typeof createdAt !== 'string' || !ISO_8601.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
     fail(response, `createdAt ${JSON.stringify(createdAt)} is not an ISO-8601 date-time`);
   }
-  return { id, username, createdAt };
+  return { id, username, createdAt, email, emailVerified };
 }
 
 /** 201 with `{id, username, createdAt}`. */

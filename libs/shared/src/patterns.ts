@@ -7,6 +7,13 @@ import type {
 } from './dto/admin.dto';
 import type { HealthCheckDto } from './dto/health-check.dto';
 import type { LoginDto } from './dto/login.dto';
+import type {
+  ChangeEmailRequestDto,
+  DeleteAccountRequestDto,
+  ForgotPasswordDto,
+  ResetPasswordDto,
+  VerifyEmailDto,
+} from './dto/recovery.dto';
 import type { RefreshDto } from './dto/refresh.dto';
 import type { RevocationsQueryDto } from './dto/revocations.dto';
 import type { ChangePasswordRequestDto, EndSessionDto, SessionAuthDto } from './dto/session-auth.dto';
@@ -17,6 +24,7 @@ import type {
   AdminUserPageResponse,
   AuditEventPageResponse,
 } from './responses/admin.response';
+import type { AcceptedResponse } from './responses/accepted.response';
 import type { AuthHealthResponse } from './responses/health.response';
 import type { JwksResponse } from './responses/jwks.response';
 import type { RevocationsResponse } from './responses/revocations.response';
@@ -37,6 +45,12 @@ export const AUTH_PATTERNS = {
   listSessions: 'auth.sessions.list',
   endSession: 'auth.sessions.end',
   changePassword: 'auth.password.change',
+  changeEmail: 'auth.email.change',
+  verifyEmail: 'auth.email.verify',
+  resendVerification: 'auth.email.resend',
+  forgotPassword: 'auth.password.forgot',
+  resetPassword: 'auth.password.reset',
+  deleteAccount: 'auth.account.delete',
   jwks: 'auth.jwks',
   revocations: 'auth.revocations',
   health: 'auth.health',
@@ -79,6 +93,12 @@ export interface AuthRpcContract {
   [AUTH_PATTERNS.listSessions]: { request: SessionAuthDto; response: SessionResponse[] };
   [AUTH_PATTERNS.endSession]: { request: EndSessionDto; response: EndedSessionsResponse };
   [AUTH_PATTERNS.changePassword]: { request: ChangePasswordRequestDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.changeEmail]: { request: ChangeEmailRequestDto; response: AcceptedResponse };
+  [AUTH_PATTERNS.verifyEmail]: { request: VerifyEmailDto; response: UserResponse };
+  [AUTH_PATTERNS.resendVerification]: { request: SessionAuthDto; response: AcceptedResponse };
+  [AUTH_PATTERNS.forgotPassword]: { request: ForgotPasswordDto; response: AcceptedResponse };
+  [AUTH_PATTERNS.resetPassword]: { request: ResetPasswordDto; response: EndedSessionsResponse };
+  [AUTH_PATTERNS.deleteAccount]: { request: DeleteAccountRequestDto; response: EndedSessionsResponse };
   [AUTH_PATTERNS.jwks]: { request: NoArguments; response: JwksResponse };
   [AUTH_PATTERNS.revocations]: { request: RevocationsQueryDto; response: RevocationsResponse };
   [AUTH_PATTERNS.health]: { request: HealthCheckDto; response: AuthHealthResponse };

@@ -41,10 +41,14 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
   {
     title: 'Auth service',
     app: 'auth-microservice',
-    schemas: [{ file: 'apps/auth-microservice/src/config/auth-config.ts', name: 'authEnvSchema' }],
+    schemas: [
+      { file: 'apps/auth-microservice/src/config/auth-config.ts', name: 'authEnvSchema' },
+      { file: 'apps/auth-microservice/src/config/mail-config.ts', name: 'mailEnvShape' },
+    ],
     intro:
       '`apps/auth-microservice`: its TCP port and limits, the database, password hashing, brute-force protection, ' +
-      'token and session lifetimes, signing keys, and its own metrics and health server.',
+      'token and session lifetimes, signing keys, mail and account recovery, administration and the audit trail, ' +
+      'and its own metrics and health server.',
   },
   {
     title: 'API gateway',

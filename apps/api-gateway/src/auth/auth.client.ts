@@ -10,22 +10,27 @@ import {
   type AdminUsersListRequestDto,
   type AuditEventPageResponse,
   type AuditListRequestDto,
+  type AcceptedResponse,
   AUTH_EVENTS,
   AUTH_PATTERNS,
   AUTH_SERVICE,
   type AuthHealthResponse,
   type AuthRpcContract,
+  type ChangeEmailRequestDto,
   type ChangePasswordRequestDto,
+  type DeleteAccountRequestDto,
   type EndedSessionsResponse,
   type EndSessionDto,
   ERROR_CODES,
   ERROR_MESSAGES,
+  type ForgotPasswordDto,
   isRpcErrorBody,
   type JwksResponse,
   type LoginDto,
   type LoginResponse,
   type RefreshDto,
   type RequestMeta,
+  type ResetPasswordDto,
   type RevocationsQueryDto,
   type RevocationsResponse,
   type RevokedSession,
@@ -36,6 +41,7 @@ import {
   type SignupDto,
   type TokenResponse,
   type UserResponse,
+  type VerifyEmailDto,
 } from '@nestjs-microservices/shared';
 import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ApiError } from '../common/api-error';
@@ -130,6 +136,30 @@ export class AuthClient {
 
   adminListAudit(dto: AuditListRequestDto, meta: RequestMeta): Promise<AuditEventPageResponse> {
     return this.call(AUTH_PATTERNS.adminListAudit, dto, meta);
+  }
+
+  changeEmail(dto: ChangeEmailRequestDto, meta: RequestMeta): Promise<AcceptedResponse> {
+    return this.call(AUTH_PATTERNS.changeEmail, dto, meta);
+  }
+
+  verifyEmail(dto: VerifyEmailDto, meta: RequestMeta): Promise<UserResponse> {
+    return this.call(AUTH_PATTERNS.verifyEmail, dto, meta);
+  }
+
+  resendVerification(dto: SessionAuthDto, meta: RequestMeta): Promise<AcceptedResponse> {
+    return this.call(AUTH_PATTERNS.resendVerification, dto, meta);
+  }
+
+  forgotPassword(dto: ForgotPasswordDto, meta: RequestMeta): Promise<AcceptedResponse> {
+    return this.call(AUTH_PATTERNS.forgotPassword, dto, meta);
+  }
+
+  resetPassword(dto: ResetPasswordDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.resetPassword, dto, meta);
+  }
+
+  deleteAccount(dto: DeleteAccountRequestDto, meta: RequestMeta): Promise<EndedSessionsResponse> {
+    return this.call(AUTH_PATTERNS.deleteAccount, dto, meta);
   }
 
   /** The public keys tokens may be signed with (the gateway's own background refresh). */

@@ -52,10 +52,19 @@ export class AuthController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Create an account',
-    description: 'Usernames are unique regardless of letter case. The password is stored as an argon2id hash only.',
+    description:
+      'Usernames are unique regardless of letter case. The password is stored as an argon2id hash only. With an ' +
+      '`email`, a verification link is mailed to it (see docs/email-and-recovery.md).',
   })
   @ApiCreatedResponse({ description: 'The account was created', type: UserResponse })
-  @ApiErrorResponses(...BODY_ERRORS, 'USERNAME_TAKEN', 'RATE_LIMITED', ...UPSTREAM_ERRORS)
+  @ApiErrorResponses(
+    ...BODY_ERRORS,
+    'USERNAME_TAKEN',
+    'EMAIL_TAKEN',
+    'RATE_LIMITED',
+    'MAIL_DISABLED',
+    ...UPSTREAM_ERRORS,
+  )
   @RateLimit('signup')
   signup(@Body() dto: SignupDto, @ClientMeta() meta: RequestMeta): Promise<UserResponse> {
     return this.auth.signup(dto, meta);
@@ -120,7 +129,12 @@ export class AuthController {
   @ApiOkResponse({ description: 'The caller', type: MeResponse })
   @ApiErrorResponses(...TOKEN_ERRORS)
   me(@Principal() principal: Principal): MeResponse {
-    return { id: principal.userId, username: principal.username, sessionId: principal.sessionId };
+    return {
+      id: principal.userId,
+      username: principal.username,
+      sessionId: principal.sessionId,
+      ...(principal.email !== undefined && { email: principal.email, emailVerified: principal.emailVerified === true }),
+    };
   }
 
   @Post('logout')

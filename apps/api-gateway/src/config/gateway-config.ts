@@ -92,7 +92,7 @@ export const gatewayEnvSchema = baseEnvSchema
       'browser origins allowed by CORS, with credentials; empty sends no CORS headers; also the only origins cookie mode accepts',
     ),
     RATE_LIMIT_ENABLED: flag(true).describe(
-      'per-client-IP rate limits on sign-up, login, refresh, password change and the admin API (→ `429 RATE_LIMITED` with `Retry-After`)',
+      'per-client-IP rate limits on sign-up, login, refresh, password change, account recovery and the admin API (→ `429 RATE_LIMITED` with `Retry-After`)',
     ),
     RATE_LIMIT_SIGNUP_LIMIT: perWindow('sign-ups', 10),
     RATE_LIMIT_SIGNUP_TTL_MS: rateWindow('RATE_LIMIT_SIGNUP_LIMIT'),
@@ -107,6 +107,11 @@ export const gatewayEnvSchema = baseEnvSchema
       120,
     ),
     RATE_LIMIT_ADMIN_TTL_MS: rateWindow('RATE_LIMIT_ADMIN_LIMIT'),
+    RATE_LIMIT_RECOVERY_LIMIT: perWindow(
+      'requests per route to password forgot/reset, email change, verification and its resending',
+      5,
+    ),
+    RATE_LIMIT_RECOVERY_TTL_MS: rateWindow('RATE_LIMIT_RECOVERY_LIMIT'),
     // Must match the auth service's settings: a token from another issuer or for another audience is refused.
     TOKEN_ISSUER: z
       .string()
@@ -192,7 +197,10 @@ export class GatewayConfig extends ProcessConfig {
   };
   readonly rateLimit: {
     enabled: boolean;
-    routes: Record<'signup' | 'login' | 'refresh' | 'password' | 'admin', { limit: number; ttlMs: number }>;
+    routes: Record<
+      'signup' | 'login' | 'refresh' | 'password' | 'recovery' | 'admin',
+      { limit: number; ttlMs: number }
+    >;
   };
   /** `tls`: the gateway's client certificate and key, and the CA the auth service's certificate must chain to. */
   readonly auth: { host: string; port: number; timeoutMs: number; tls?: MutualTlsFiles };
@@ -237,6 +245,7 @@ export class GatewayConfig extends ProcessConfig {
         refresh: { limit: env.RATE_LIMIT_REFRESH_LIMIT, ttlMs: env.RATE_LIMIT_REFRESH_TTL_MS },
         password: { limit: env.RATE_LIMIT_PASSWORD_LIMIT, ttlMs: env.RATE_LIMIT_PASSWORD_TTL_MS },
         admin: { limit: env.RATE_LIMIT_ADMIN_LIMIT, ttlMs: env.RATE_LIMIT_ADMIN_TTL_MS },
+        recovery: { limit: env.RATE_LIMIT_RECOVERY_LIMIT, ttlMs: env.RATE_LIMIT_RECOVERY_TTL_MS },
       },
     };
     this.auth = {

@@ -2,7 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import { routeMetadata } from '@nestjs-microservices/nest-auth';
 
 /** The routes with a per-client-IP budget of their own; each has its limit and window in the configuration. */
-export const RATE_LIMITED_ROUTES = ['signup', 'login', 'refresh', 'password', 'admin'] as const;
+export const RATE_LIMITED_ROUTES = ['signup', 'login', 'refresh', 'password', 'recovery', 'admin'] as const;
 export type RateLimitedRoute = (typeof RATE_LIMITED_ROUTES)[number];
 
 export const RATE_LIMIT_BUCKET = 'rate-limit:bucket';

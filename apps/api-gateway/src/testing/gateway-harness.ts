@@ -22,6 +22,8 @@ export const USER = {
   id: '0190a000-0000-7000-8000-00000000000a',
   username: 'alice',
   createdAt: '2025-01-01T00:00:00.000Z',
+  email: null,
+  emailVerified: false,
 };
 export const SESSION_ID = '0190a000-0000-7000-8000-0000000000b1';
 export const TOKENS = {
@@ -61,6 +63,12 @@ export function fakeAuthClient(): FakeAuthClient {
     endSession: jest.fn(authUnavailable),
     changePassword: jest.fn(authUnavailable),
     ...Object.fromEntries(ADMIN_METHODS.map((name) => [name, jest.fn(authUnavailable)])),
+    changeEmail: jest.fn(authUnavailable),
+    verifyEmail: jest.fn(authUnavailable),
+    resendVerification: jest.fn(authUnavailable),
+    forgotPassword: jest.fn(authUnavailable),
+    resetPassword: jest.fn(authUnavailable),
+    deleteAccount: jest.fn(authUnavailable),
     jwks: jest.fn(() => Promise.resolve({ keys: [signingKey.jwk] })),
     revocations: jest.fn(() => Promise.resolve({ serverTime: new Date().toISOString(), revoked: [] })),
     health: jest.fn(() => Promise.resolve({ database: { status: 'up', durationMs: 0.4 } })),

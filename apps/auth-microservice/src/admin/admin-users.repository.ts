@@ -1,3 +1,4 @@
+import { DELETED_PASSWORD_HASH } from '../users/users.repository';
 import { Inject, Injectable } from '@nestjs/common';
 import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AdminUserStatus } from '@nestjs-microservices/shared';
@@ -115,31 +116,29 @@ export class AdminUsersRepository {
   }
 
   /**
-   * Deletes the account as far as anyone can tell at once: the name is freed (renamed to a key no username can
-   * have), the hash wiped, the roles dropped. The row itself, and with it its revoked sessions, stays until
-   * `purgeDeleted`: the revocation feed still needs them while those sessions' access tokens may be alive.
+   * Deletes the account as a user's own deletion does (`UsersRepository.markDeleted`): hash, address and roles gone,
+   * its refresh and link tokens deleted; the row stays as a tombstone holding the username until the recovery
+   * maintenance purges it after `DELETED_USERNAME_HOLD` (the revocation feed still needs its revoked sessions).
    */
   async markDeleted(trx: Tx, id: string, now: Date): Promise<void> {
     await trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
+    await trx.deleteFrom('account_tokens').where('user_id', '=', id).execute();
+    await trx
+      .deleteFrom('refresh_tokens')
+      .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('user_id', '=', id))
+      .execute();
     await trx
       .updateTable('users')
       .set({
-        username: `deleted:${id}`,
-        username_normalized: `deleted:${id}`,
-        username_skeleton: null,
-        password_hash: '!',
-        disabled_at: now.toISOString(),
+        password_hash: DELETED_PASSWORD_HASH,
+        email: null,
+        email_key: null,
+        email_verified_at: null,
         deleted_at: now.toISOString(),
         updated_at: now.toISOString(),
       })
       .where('id', '=', id)
       .execute();
-  }
-
-  /** Removes accounts deleted before `before` (their sessions and refresh tokens go by cascade). */
-  async purgeDeleted(before: Date): Promise<number> {
-    const result = await this.db.deleteFrom('users').where('deleted_at', '<', before.toISOString()).executeTakeFirst();
-    return Number(result.numDeletedRows);
   }
 }
 

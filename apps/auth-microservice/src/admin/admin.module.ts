@@ -3,12 +3,11 @@ import { RolesModule } from '../roles/roles.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AdminUsersRepository } from './admin-users.repository';
 import { AdminController } from './admin.controller';
-import { AdminMaintenance } from './admin.maintenance';
 import { AdminService } from './admin.service';
 
 @Module({
   imports: [SessionsModule, RolesModule],
   controllers: [AdminController],
-  providers: [AdminService, AdminUsersRepository, AdminMaintenance],
+  providers: [AdminService, AdminUsersRepository],
 })
 export class AdminModule {}

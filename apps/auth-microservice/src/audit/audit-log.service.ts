@@ -24,6 +24,15 @@ export const AUDIT_EVENTS = [
   'admin.account_enabled',
   'admin.account_deleted',
   'admin.sessions_ended',
+  'password.reset_requested',
+  'password.reset',
+  'password.reset_failed',
+  'email.change_requested',
+  'email.change_failed',
+  'email.verified',
+  'email.verification_failed',
+  'account.deleted',
+  'account.delete_failed',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -33,6 +42,10 @@ const WARNINGS = new Set<AuditEvent>([
   'login.refused_disabled',
   'refresh_token.reused',
   'password.change_failed',
+  'password.reset_failed',
+  'email.change_failed',
+  'email.verification_failed',
+  'account.delete_failed',
 ]);
 
 /**

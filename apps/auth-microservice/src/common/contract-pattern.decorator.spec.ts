@@ -10,6 +10,7 @@ import {
 } from '@nestjs-microservices/shared';
 import { AdminController } from '../admin/admin.controller';
 import { HealthController } from '../health/health.controller';
+import { RecoveryController } from '../recovery/recovery.controller';
 import { SessionsController } from '../sessions/sessions.controller';
 import { SigningKeysController } from '../signing-keys/signing-keys.controller';
 import { UsersController } from '../users/users.controller';
@@ -58,6 +59,7 @@ describe('ContractPattern', () => {
       SigningKeysController,
       HealthController,
       AdminController,
+      RecoveryController,
     ].flatMap((type) =>
       Object.getOwnPropertyNames(type.prototype).flatMap(
         (name) =>

@@ -40,7 +40,78 @@ describe('AuthConfig / authEnvSchema', () => {
       signingKeys: { rotationIntervalMs: 30 * 86_400_000, publishLeadMs: 120_000, encryptionSecret: undefined },
       audit: { retentionMs: 90 * 86_400_000 },
       admin: { reauthMaxAgeMs: 900_000 },
+      mail: {
+        enabled: true,
+        from: 'Account service <no-reply@localhost>',
+        appUrl: 'http://localhost:3000',
+        dir: './data/mail',
+        verificationTtlMs: 86_400_000,
+        resetTtlMs: 600_000,
+        resetMaxPerHour: 5,
+        verificationMaxPerHour: 5,
+        pollIntervalMs: 2_000,
+        retryBaseDelayMs: 5_000,
+        retryMaxDelayMs: 600_000,
+        maxAttempts: 50,
+        claimLeaseMs: 120_000,
+        stuckAfterMs: 600_000,
+        deletedUsernameHoldMs: 30 * 86_400_000,
+      },
     });
+  });
+
+  it('reads the mail settings', () => {
+    expect(
+      load({
+        MAIL_ENABLED: 'true',
+        SMTP_URL: ' smtps://user:pw@mail.example.com:465 ',
+        MAIL_FROM: 'Accounts <accounts@example.com>',
+        APP_URL: 'https://app.example.com/',
+        MAIL_DIR: '/var/mail/dev',
+        EMAIL_VERIFICATION_TTL: '2h',
+        PASSWORD_RESET_TTL: '15m',
+        PASSWORD_RESET_MAX_PER_HOUR: '3',
+        EMAIL_VERIFICATION_MAX_PER_HOUR: '4',
+        MAIL_POLL_INTERVAL: '500ms',
+        MAIL_RETRY_BASE_DELAY: '1s',
+        MAIL_RETRY_MAX_DELAY: '1m',
+        MAIL_MAX_ATTEMPTS: '7',
+        MAIL_CLAIM_LEASE: '30s',
+        MAIL_STUCK_AFTER: '5m',
+        DELETED_USERNAME_HOLD: '0s',
+      }).mail,
+    ).toEqual({
+      enabled: true,
+      smtpUrl: 'smtps://user:pw@mail.example.com:465',
+      from: 'Accounts <accounts@example.com>',
+      appUrl: 'https://app.example.com',
+      dir: '/var/mail/dev',
+      verificationTtlMs: 7_200_000,
+      resetTtlMs: 900_000,
+      resetMaxPerHour: 3,
+      verificationMaxPerHour: 4,
+      pollIntervalMs: 500,
+      retryBaseDelayMs: 1_000,
+      retryMaxDelayMs: 60_000,
+      maxAttempts: 7,
+      claimLeaseMs: 30_000,
+      stuckAfterMs: 300_000,
+      deletedUsernameHoldMs: 0,
+    });
+  });
+
+  it.each([
+    ['an http URL', { SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
+    ['an APP_URL with a query', { APP_URL: 'https://app.example.com/?x=1' }, 'APP_URL'],
+    ['production without SMTP_URL', { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_SECRET: SECRET }, 'SMTP_URL'],
+  ])('refuses %s', (_label, env, variable) => {
+    expect(() => load(env)).toThrow(new RegExp(`${variable}: `));
+  });
+
+  it('starts in production without SMTP_URL when mail is switched off explicitly', () => {
+    const config = load({ NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_SECRET: SECRET, MAIL_ENABLED: 'false' });
+    expect(config.mail.enabled).toBe(false);
+    expect(config.mail.smtpUrl).toBeUndefined();
   });
 
   it('reads and coerces every variable', () => {
@@ -86,6 +157,7 @@ describe('AuthConfig / authEnvSchema', () => {
       AUDIT_RETENTION: '30d',
       ADMIN_REAUTH_MAX_AGE: '5m',
       SIGNING_KEY_ENCRYPTION_SECRET: SECRET,
+      MAIL_ENABLED: 'false',
     });
 
     expect(config).toEqual({
@@ -126,12 +198,15 @@ describe('AuthConfig / authEnvSchema', () => {
       signingKeys: { rotationIntervalMs: 90 * 86_400_000, publishLeadMs: 600_000, encryptionSecret: SECRET },
       audit: { retentionMs: 30 * 86_400_000 },
       admin: { reauthMaxAgeMs: 300_000 },
+      mail: expect.objectContaining({ enabled: false }),
     });
     expect(config.accessTokenHorizonMs).toBe(305_000);
   });
 
   it('requires SIGNING_KEY_ENCRYPTION_SECRET in production, and a long one', () => {
-    expect(() => load({ NODE_ENV: 'production' })).toThrow(/SIGNING_KEY_ENCRYPTION_SECRET.*required in production/);
+    expect(() => load({ NODE_ENV: 'production', MAIL_ENABLED: 'false' })).toThrow(
+      /SIGNING_KEY_ENCRYPTION_SECRET.*required in production/,
+    );
     expect(() => load({ SIGNING_KEY_ENCRYPTION_SECRET: 'short' })).toThrow(
       /SIGNING_KEY_ENCRYPTION_SECRET.*at least 32 characters/,
     );

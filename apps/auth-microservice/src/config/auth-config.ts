@@ -21,6 +21,7 @@ import {
 } from '@nestjs-microservices/shared';
 import { z } from 'zod';
 import { MAX_FRAME_LENGTH } from '../transport/bounded-json-socket';
+import { mailEnvIssue, mailEnvShape, type MailSettings, readMailSettings } from './mail-config';
 
 const databaseUrl = z
   .string()
@@ -144,6 +145,7 @@ export const authEnvSchema = baseEnvSchema
     ADMIN_REAUTH_MAX_AGE: duration('15m', '10s', '1d').describe(
       'admin routes need an access token whose password login (`auth_time`) is at most this old (step-up; else `401 REAUTHENTICATION_REQUIRED`)',
     ),
+    ...mailEnvShape,
   })
   .superRefine((env, context) => {
     if (env.REFRESH_TOKEN_IDLE_TTL > env.REFRESH_TOKEN_ABSOLUTE_TTL) {
@@ -167,6 +169,8 @@ export const authEnvSchema = baseEnvSchema
         message: 'is required in production: private signing keys are never stored unencrypted there',
       });
     }
+    const mailIssue = mailEnvIssue(env);
+    if (mailIssue) context.addIssue({ code: 'custom', path: ['SMTP_URL'], message: mailIssue });
   });
 
 export type AuthEnv = z.output<typeof authEnvSchema>;
@@ -207,6 +211,8 @@ export class AuthConfig extends ProcessConfig {
   readonly signingKeys: { rotationIntervalMs: number; publishLeadMs: number; encryptionSecret?: string };
   readonly audit: { retentionMs: number };
   readonly admin: { reauthMaxAgeMs: number };
+  /** Mail (verification, password reset, notices) and account recovery. */
+  readonly mail: MailSettings;
 
   constructor(env: AuthEnv) {
     super(env);
@@ -258,6 +264,7 @@ export class AuthConfig extends ProcessConfig {
     };
     this.audit = { retentionMs: env.AUDIT_RETENTION };
     this.admin = { reauthMaxAgeMs: env.ADMIN_REAUTH_MAX_AGE };
+    this.mail = readMailSettings(env);
   }
 
   /**

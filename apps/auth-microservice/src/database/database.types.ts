@@ -16,10 +16,15 @@ export interface UsersTable {
   password_hash: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The recovery address (normalised: domain lower-cased), or null. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `email` lower-cased, unique. */
+  email_key: ColumnType<string | null, string | null | undefined, string | null>;
+  email_verified_at: NullableTimestamp;
+  /** Set when the account was deleted: a tombstone holding the username (migration 0008). */
+  deleted_at: NullableTimestamp;
   /** Set by an administrator: no login, no refresh (migration 0011). */
   disabled_at: NullableTimestamp;
-  /** Deleted by an administrator: renamed and hashless until purged (migration 0011). */
-  deleted_at: NullableTimestamp;
   last_login_at: NullableTimestamp;
 }
 
@@ -42,6 +47,36 @@ export interface AuditEventsTable {
   client_ip: string | null;
   /** JSON of the event's other facts (never a secret), or null. */
   details: string | null;
+}
+
+export type AccountTokenPurpose = 'email_verification' | 'password_reset';
+
+export interface AccountTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  email: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  recipient: string | null;
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
+  payload: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  claimed_until: NullableTimestamp;
+  claimed_by: string | null;
+  sent_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  last_error: string | null;
 }
 
 export interface LoginFailuresTable {
@@ -100,6 +135,8 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   user_roles: UserRolesTable;
   audit_events: AuditEventsTable;
+  account_tokens: AccountTokensTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -97,6 +97,11 @@ export class LoginFailuresRepository {
       .execute();
   }
 
+  /** Every failure counted against the account, from any client (a password reset starts it afresh). */
+  async clearAccount(usernameKey: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('username_key', '=', usernameKey).execute();
+  }
+
   async recordKnownClient(trx: Tx, usernameKey: string, clientKey: string, at: Date): Promise<void> {
     await trx
       .insertInto('login_known_clients')

@@ -84,6 +84,11 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     return { succeeded: () => this.succeeded(key, client, recordedRecently ? undefined : new Date()) };
   }
 
+  /** After a password reset: the account's failures, from every client, stop counting. */
+  async resetAccount(username: string): Promise<void> {
+    await this.failures.clearAccount(usernameKey(username));
+  }
+
   /** Clears the client's failures and, when `known` is given, records it as a known client of the account then. */
   private async succeeded(key: string, client: string, known: Date | undefined): Promise<void> {
     if (!known) return this.failures.clearFailures(key, client);

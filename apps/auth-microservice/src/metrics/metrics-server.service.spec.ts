@@ -5,6 +5,9 @@ import { ShutdownState, TypedConfigModule } from '@nestjs-microservices/runtime'
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { Subject } from 'rxjs';
 import { ServingStatus } from '../health/serving-status';
+import { OutboxStatus } from '../mail/outbox-status';
+
+const OFF = { status: 'off', depth: 0, oldestPendingSeconds: 0 };
 import { MetricsServer } from './metrics-server.service';
 import { MetricsModule } from './metrics.module';
 
@@ -77,17 +80,27 @@ describe('MetricsServer (AUTH_METRICS_HOST / AUTH_METRICS_PORT)', () => {
       expect(await probe('/health/live')).toEqual({ status: 200, body: { status: 'ok', transport: 'starting' } });
       expect(await probe('/health/ready')).toEqual({
         status: 503,
-        body: { status: 'unavailable', transport: 'starting' },
+        body: { status: 'unavailable', transport: 'starting', mail: OFF },
       });
 
       moduleRef.get(ServingStatus).follow(status$);
       status$.next('connected');
-      expect(await probe('/health/ready')).toEqual({ status: 200, body: { status: 'ok', transport: 'connected' } });
+      expect(await probe('/health/ready')).toEqual({
+        status: 200,
+        body: { status: 'ok', transport: 'connected', mail: OFF },
+      });
+
+      // A stuck outbox is reported, but the instance stays ready (logins need no mail).
+      moduleRef.get(OutboxStatus).update(3, 700_000, 600_000);
+      expect(await probe('/health/ready')).toEqual({
+        status: 200,
+        body: { status: 'ok', transport: 'connected', mail: { status: 'stuck', depth: 3, oldestPendingSeconds: 700 } },
+      });
 
       status$.next('reconnecting');
       expect(await probe('/health/ready')).toEqual({
         status: 503,
-        body: { status: 'unavailable', transport: 'reconnecting' },
+        body: { status: 'unavailable', transport: 'reconnecting', mail: expect.objectContaining({ status: 'stuck' }) },
       });
       expect((await probe('/health/live')).status).toBe(200);
     } finally {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { createMetricsRegistry, ShutdownState } from '@nestjs-microservices/runtime';
 import { Registry } from 'prom-client';
 import { ServingStatus } from '../health/serving-status';
+import { OutboxStatus } from '../mail/outbox-status';
 import { AccountMetrics } from './account.metrics';
 import { DatabaseMetrics } from './database.metrics';
 import { MetricsServer } from './metrics-server.service';
@@ -25,6 +26,7 @@ import { RpcServerMetrics } from './rpc-server.metrics';
     MetricsServer,
     ServingStatus,
     ShutdownState,
+    OutboxStatus,
   ],
   exports: [
     Registry,
@@ -34,6 +36,7 @@ import { RpcServerMetrics } from './rpc-server.metrics';
     DatabaseMetrics,
     ServingStatus,
     ShutdownState,
+    OutboxStatus,
   ],
 })
 export class MetricsModule {}

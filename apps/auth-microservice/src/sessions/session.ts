@@ -10,7 +10,8 @@ export type RevocationReason =
   | 'account_disabled'
   | 'account_deleted'
   | 'ended_by_admin'
-  | 'admin_role_removed';
+  | 'admin_role_removed'
+  | 'password_reset';
 
 /** A session as the auth service keeps it. */
 export interface Session {

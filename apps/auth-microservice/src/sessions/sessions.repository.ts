@@ -13,6 +13,14 @@ export interface RefreshTokenRow {
   usedAt: Date | null;
 }
 
+/** The account of a session being refreshed. */
+export interface RefreshedAccount {
+  username: string;
+  disabled: boolean;
+  email: string | null;
+  emailVerified: boolean;
+}
+
 /** A session read under its row lock, with the key of its refresh chain (null until its first rotation after 0006). */
 export interface LockedSession {
   session: Session;
@@ -117,15 +125,22 @@ export class SessionsRepository {
       .execute();
   }
 
-  /** What a refresh needs of the account: its name and whether it is disabled; undefined once deleted. */
-  async accountOf(db: Executor, userId: string): Promise<{ username: string; disabled: boolean } | undefined> {
+  /** What a refresh needs of the account: what its new access token says, and whether it is disabled; undefined once deleted. */
+  async accountOf(db: Executor, userId: string): Promise<RefreshedAccount | undefined> {
     const row = await db
       .selectFrom('users')
-      .select(['username', 'disabled_at'])
+      .select(['username', 'disabled_at', 'email', 'email_verified_at'])
       .where('id', '=', userId)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
-    return row && { username: row.username, disabled: row.disabled_at !== null };
+    return (
+      row && {
+        username: row.username,
+        disabled: row.disabled_at !== null,
+        email: row.email,
+        emailVerified: row.email_verified_at != null,
+      }
+    );
   }
 
   /** Notes a password login on the account (`last_login_at`), with the session it started. */
@@ -213,6 +228,14 @@ export class SessionsRepository {
   }
 
   /** Sessions revoked after `since`, oldest first. */
+  /** The refresh tokens of every session of the user (an account deletion: none may be presented again). */
+  async deleteRefreshTokensOfUser(trx: Tx, userId: string): Promise<void> {
+    await trx
+      .deleteFrom('refresh_tokens')
+      .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('user_id', '=', userId))
+      .execute();
+  }
+
   async revokedSince(since: Date): Promise<Array<{ id: string; revokedAt: Date }>> {
     const rows = await this.db
       .selectFrom('sessions')

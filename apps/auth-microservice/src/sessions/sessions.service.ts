@@ -42,7 +42,15 @@ const SUCCESSOR_BATCH = 4;
 const MAX_REPLAY_HOPS = 32;
 
 type Rotation =
-  | { kind: 'rotated'; session: Session; refreshToken: string; username: string; roles: string[] }
+  | {
+      kind: 'rotated';
+      session: Session;
+      refreshToken: string;
+      username: string;
+      roles: string[];
+      email: string | null;
+      emailVerified: boolean;
+    }
   | { kind: 'invalid' }
   | { kind: 'disabled' }
   | { kind: 'reused'; session: Session };
@@ -65,7 +73,11 @@ export class SessionsService {
   }
 
   /** A new session for a user who just proved their password. */
-  async start(user: { id: string; username: string }, meta: RequestMeta, now = new Date()): Promise<TokenResponse> {
+  async start(
+    user: { id: string; username: string; email?: string | null; emailVerifiedAt?: Date | null },
+    meta: RequestMeta,
+    now = new Date(),
+  ): Promise<TokenResponse> {
     const { refreshIdleTtlMs, refreshAbsoluteTtlMs } = this.config.tokens;
     const expiresAt = new Date(now.getTime() + refreshAbsoluteTtlMs);
     const session: Session = {
@@ -104,7 +116,15 @@ export class SessionsService {
     });
     if (evicted.length > 0) this.ended(evicted, now);
     return this.tokens(
-      { userId: user.id, username: user.username, sessionId: session.id, roles, authTime: now },
+      {
+        userId: user.id,
+        username: user.username,
+        sessionId: session.id,
+        roles,
+        authTime: now,
+        email: user.email ?? null,
+        emailVerified: user.emailVerifiedAt != null,
+      },
       session,
       refresh.token,
       now,
@@ -133,6 +153,8 @@ export class SessionsService {
         sessionId: session.id,
         roles: outcome.roles,
         authTime: session.createdAt,
+        email: outcome.email,
+        emailVerified: outcome.emailVerified,
       },
       session,
       outcome.refreshToken,
@@ -185,6 +207,8 @@ export class SessionsService {
       refreshToken: next,
       username: account.username,
       roles,
+      email: account.email,
+      emailVerified: account.emailVerified,
     };
   }
 
@@ -270,6 +294,22 @@ export class SessionsService {
       trx,
       ids.map((sessionId): AuditEntry => ['session.ended', { userId: filter.userId, sessionId, reason, ...by }]),
     );
+    return ids;
+  }
+
+  /**
+   * For a password reset or an account deletion: every session of the user ends, inside the caller's transaction.
+   * Announce them with `ended` once it has committed.
+   */
+  async endAll(
+    trx: Tx,
+    userId: string,
+    reason: 'password_reset' | 'account_deleted',
+    by: EndedBy,
+    now: Date,
+  ): Promise<string[]> {
+    const ids = await this.revokeIn(trx, { userId }, reason, by, now);
+    if (reason === 'account_deleted') await this.sessions.deleteRefreshTokensOfUser(trx, userId);
     return ids;
   }
 

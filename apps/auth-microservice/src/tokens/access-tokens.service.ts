@@ -13,6 +13,9 @@ export interface TokenSubject {
   roles: readonly string[];
   /** The password login of the session (`auth_time`), kept along its refreshes. */
   authTime: Date;
+  /** Carried as the `email` and `email_verified` claims when the account has an address. */
+  email?: string | null;
+  emailVerified?: boolean;
 }
 
 export interface IssuedAccessToken {
@@ -65,6 +68,10 @@ export class AccessTokens {
       username: subject.username,
       roles: [...subject.roles],
       auth_time: Math.floor(subject.authTime.getTime() / 1_000),
+      ...(typeof subject.email === 'string' && {
+        email: subject.email,
+        email_verified: subject.emailVerified === true,
+      }),
     });
     return { token, expiresAt: new Date(exp * 1_000) };
   }

@@ -2,7 +2,7 @@ import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import { assessInternalPort, isLoopbackAddress, isLoopbackHost } from './internal-port';
 
 const configOf = (env: Record<string, string>) =>
-  new AuthConfig(authEnvSchema.parse({ SIGNING_KEY_ENCRYPTION_SECRET: 'x'.repeat(32), ...env }));
+  new AuthConfig(authEnvSchema.parse({ SIGNING_KEY_ENCRYPTION_SECRET: 'x'.repeat(32), MAIL_ENABLED: 'false', ...env }));
 
 describe('isLoopbackAddress', () => {
   it.each(['127.0.0.1', '127.0.0.2', '127.255.255.254', '::1', '::ffff:127.0.0.1', '::ffff:7f00:2', '0:0:0:0:0:0:0:1'])(

@@ -11,6 +11,8 @@ const user = (id: string, username: string, passwordHash = `hash-of-${username}`
   passwordHash,
   createdAt: new Date('2025-03-04T05:06:07.089Z'),
   disabledAt: null,
+  email: null,
+  emailVerifiedAt: null,
 });
 
 describe('UsersRepository (SQLite in memory)', () => {
@@ -28,7 +30,7 @@ describe('UsersRepository (SQLite in memory)', () => {
   });
 
   it('inserts a user and finds it again, with its original spelling and date', async () => {
-    await expect(repository.insert(user('id-1', 'Alice'))).resolves.toBe(true);
+    await expect(repository.insert(user('id-1', 'Alice'))).resolves.toBe('created');
 
     await expect(repository.findByUsername('Alice')).resolves.toEqual(user('id-1', 'Alice'));
   });
@@ -54,9 +56,9 @@ describe('UsersRepository (SQLite in memory)', () => {
     ['alice', 'ALICE'],
     ['alice', 'Alice'],
     ['Straße', 'STRASSE'],
-  ])('refuses %p once %p exists (insert → false, nothing written)', async (first, second) => {
-    await expect(repository.insert(user('id-1', first))).resolves.toBe(true);
-    await expect(repository.insert(user('id-2', second))).resolves.toBe(false);
+  ])('refuses %p once %p exists (insert → username_taken, nothing written)', async (first, second) => {
+    await expect(repository.insert(user('id-1', first))).resolves.toBe('created');
+    await expect(repository.insert(user('id-2', second))).resolves.toBe('username_taken');
 
     await expect(db.selectFrom('users').select('id').execute()).resolves.toEqual([{ id: 'id-1' }]);
   });

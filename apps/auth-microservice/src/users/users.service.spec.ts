@@ -19,6 +19,8 @@ import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { UsersRepository } from './users.repository';
 import { createSessionStack } from '../sessions/sessions.spec-helpers';
 import type { SessionsService } from '../sessions/sessions.service';
+import { createMailStack } from '../recovery/account-mail.spec-helpers';
+import { hashAccountToken } from '../recovery/account-token';
 import { UsersService } from './users.service';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -54,6 +56,7 @@ async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, regi
       audit,
       sessions,
       new UnitOfWork(db),
+      createMailStack(db, throttleConfig, registry).mail,
     ),
   };
 }
@@ -80,16 +83,41 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
   });
 
   describe('signup', () => {
-    it('answers {id, username, createdAt} and nothing else', async () => {
+    it('answers {id, username, createdAt, email, emailVerified} and nothing else', async () => {
       const before = Date.now();
       const response = await service.signup({ username: 'Alice', password: PASSWORD });
 
-      expect(Object.keys(response).sort()).toEqual(['createdAt', 'id', 'username']);
+      expect(Object.keys(response).sort()).toEqual(['createdAt', 'email', 'emailVerified', 'id', 'username']);
+      expect(response).toMatchObject({ email: null, emailVerified: false });
       expect(response.id).toMatch(UUID_V7);
       expect(response.username).toBe('Alice');
       expect(new Date(response.createdAt).toISOString()).toBe(response.createdAt);
       expect(Date.parse(response.createdAt)).toBeGreaterThanOrEqual(before);
       expect(Date.parse(response.createdAt)).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('with an address: the account, a verification token (its hash only) and the mail, written together', async () => {
+      const response = await service.signup({ username: 'Alice', password: PASSWORD, email: 'Alice@example.com' });
+
+      expect(response).toMatchObject({ email: 'Alice@example.com', emailVerified: false });
+      const tokens = await db.selectFrom('account_tokens').selectAll().execute();
+      expect(tokens).toEqual([
+        expect.objectContaining({ user_id: response.id, purpose: 'email_verification', email: 'Alice@example.com' }),
+      ]);
+      const mails = await db.selectFrom('mail_outbox').selectAll().execute();
+      expect(mails).toEqual([expect.objectContaining({ kind: 'verify-email', recipient: 'Alice@example.com' })]);
+      const token = /token=([A-Za-z0-9_-]+)/.exec(mails[0]?.text_body ?? '')?.[1] ?? '';
+      expect(token).toHaveLength(43);
+      expect(tokens[0]?.token_hash).toBe(hashAccountToken(token));
+    });
+
+    it('refuses an address another account holds in any letter case, writing nothing', async () => {
+      await service.signup({ username: 'alice', password: PASSWORD, email: 'alice@example.com' });
+
+      await expect(
+        service.signup({ username: 'bob', password: PASSWORD, email: 'ALICE@example.com' }),
+      ).rejects.toMatchObject({ error: expect.objectContaining({ code: 'EMAIL_TAKEN' }) });
+      await expect(repository.findByUsername('bob')).resolves.toBeUndefined();
     });
 
     it('stores an argon2id hash of the password, never the password', async () => {
@@ -181,6 +209,8 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
         passwordHash: weakHash,
         createdAt: new Date(),
         disabledAt: null,
+        email: null,
+        emailVerifiedAt: null,
       });
 
       await service.login({ username: 'old', password: PASSWORD }, META);
@@ -202,6 +232,8 @@ describe('UsersService (real repository on SQLite in memory, real argon2)', () =
         passwordHash: weakHash,
         createdAt: new Date(),
         disabledAt: null,
+        email: null,
+        emailVerifiedAt: null,
       });
       jest.spyOn(repository, 'updatePasswordHash').mockRejectedValue(new Error('disk full'));
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);

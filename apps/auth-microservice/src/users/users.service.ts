@@ -15,8 +15,9 @@ import { rpcFailure } from '../common/rpc-failure';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
+import { AccountMail } from '../recovery/account-mail.service';
 import { SessionsService } from '../sessions/sessions.service';
-import { type User, toUserResponse } from './user';
+import { type User, toUserResponse, verifiedEmailOf } from './user';
 import { UnitOfWork } from '../database/unit-of-work';
 import { UsersRepository } from './users.repository';
 
@@ -32,6 +33,7 @@ export class UsersService {
     private readonly audit: AuditLog,
     private readonly sessions: SessionsService,
     private readonly uow: UnitOfWork,
+    private readonly mail: AccountMail,
   ) {}
 
   /** Counted in `auth_signups_total` by outcome. */
@@ -75,6 +77,7 @@ export class UsersService {
     const now = new Date();
     const ended = await this.uow.run(async (trx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, now, trx);
+      await this.mail.passwordChanged(trx, user, verifiedEmailOf(user), 'change', now);
       await this.audit.recordIn(trx, 'password.changed', {
         userId: user.id,
         sessionId: principal.sessionId,
@@ -82,25 +85,38 @@ export class UsersService {
       });
       return this.sessions.endOthers(trx, principal, now, meta);
     });
+    this.mail.wake();
     return this.sessions.ended(ended, now);
   }
 
-  private async createUser({ username, password }: SignupDto, clientIp: string | undefined): Promise<UserResponse> {
-    // Not a uniqueness check (the INSERT below is): it spares an argon2 hash for a name already
-    // taken (or a look-alike of one), so a flood of sign-ups for existing names costs no hashing.
+  /** With an address: the account and its verification mail are written in one transaction. */
+  private async createUser(
+    { username, password, email }: SignupDto,
+    clientIp: string | undefined,
+  ): Promise<UserResponse> {
+    if (email !== undefined) this.mail.requireEnabled();
+    // Not uniqueness checks (the INSERT below is): they spare an argon2 hash for a name (or a look-alike of one)
+    // or an address already taken, so a flood of sign-ups for existing ones costs no hashing.
     if (await this.users.isTaken(username)) throw usernameTaken();
+    if (email !== undefined && (await this.users.isEmailTaken(email))) throw rpcFailure(ERROR_CODES.EMAIL_TAKEN);
     const user: User = {
       id: uuidv7(),
       username,
       passwordHash: await this.hasher.hash(password),
       createdAt: new Date(),
       disabledAt: null,
+      email: email ?? null,
+      emailVerifiedAt: null,
     };
     await this.uow.run(async (trx) => {
+      const inserted = await this.users.insert(user, trx);
       // Thrown inside: the transaction rolls back (on PostgreSQL the failed INSERT has aborted it anyway).
-      if (!(await this.users.insert(user, trx))) throw usernameTaken();
+      if (inserted === 'username_taken') throw usernameTaken();
+      if (inserted === 'email_taken') throw rpcFailure(ERROR_CODES.EMAIL_TAKEN);
       await this.audit.recordIn(trx, 'signup.succeeded', { userId: user.id, clientIp });
+      if (email !== undefined) await this.mail.verification(trx, user, email, user.createdAt);
     });
+    if (email !== undefined) this.mail.wake();
     return toUserResponse(user);
   }
 

@@ -48,10 +48,17 @@ export async function serveDemoWeb(app: NestFastifyApplication, config: ExampleC
       for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
     },
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .get('/config.json', (_request, reply) => {
-      void reply.headers(headers).header('cache-control', 'no-store').send(body);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/config.json', (_request, reply) => {
+    void reply.headers(headers).header('cache-control', 'no-store').send(body);
+  });
+  // The pages the auth service's mails link to (APP_URL): the same app, which shows them by path.
+  for (const path of DEMO_WEB_PAGES) {
+    fastify.get(path, (_request, reply) =>
+      reply.headers(headers).header('cache-control', 'no-store').sendFile('index.html'),
+    );
+  }
 }
+
+/** Paths that open the app on one of its recovery pages (verify-email, reset-password, forgot-password). */
+export const DEMO_WEB_PAGES = ['/verify-email', '/reset-password', '/forgot-password'] as const;

@@ -21,6 +21,8 @@ const tokens = (n: number) => ({
   tokenType: 'Bearer',
 });
 
+const PUBLIC_PATHS = new Set(['/api/auth/password/forgot', '/api/auth/password/reset', '/api/auth/email/verify']);
+
 /**
  * A fake gateway behind `fetch`: access tokens `access-N` are valid while N is the current generation, older ones
  * are TOKEN_EXPIRED; each refresh (answered after a tick, so concurrent callers overlap it) starts a generation.
@@ -42,6 +44,7 @@ function fakeGateway() {
       generation += 1;
       return json(200, tokens(generation));
     }
+    if (PUBLIC_PATHS.has(path)) return json(200, { message: 'accepted' });
     const token = headers.get('authorization')?.replace('Bearer ', '');
     if (token !== `access-${generation}`) return error(401, 'TOKEN_EXPIRED');
     return json(200, { id: 'u', username: 'a', sessionId: 's' });
@@ -180,5 +183,39 @@ describe('createAuthClient', () => {
     await client.logout();
     expect(client.isSignedIn()).toBe(false);
     expect(events.map((event) => event.reason)).toEqual(['session-revoked']);
+  });
+
+  it('recovery calls: public ones send no token, the others the access token; deleting the account signs out', async () => {
+    const gateway = fakeGateway();
+    const signedOut = jest.fn();
+    const client = createAuthClient({ baseUrl: 'http://gw.test', fetch: gateway.fetch, onSignedOut: signedOut });
+    await client.login({ username: 'a', password: 'p' });
+
+    await client.forgotPassword({ email: 'a@example.com' });
+    await client.resetPassword({ token: 't'.repeat(43), newPassword: 'n' });
+    await client.verifyEmail({ token: 't'.repeat(43) });
+    await client.changeEmail({ email: 'b@example.com', currentPassword: 'p' });
+    await client.resendVerification();
+    await client.deleteAccount({ currentPassword: 'p' });
+
+    const sent = gateway.calls.slice(1).map((call) => ({
+      route: `${call.method} ${new URL(call.url).pathname}`,
+      token: call.headers.get('authorization'),
+      body: call.body,
+    }));
+    expect(sent).toEqual([
+      { route: 'POST /api/auth/password/forgot', token: null, body: { email: 'a@example.com' } },
+      { route: 'POST /api/auth/password/reset', token: null, body: { token: 't'.repeat(43), newPassword: 'n' } },
+      { route: 'POST /api/auth/email/verify', token: null, body: { token: 't'.repeat(43) } },
+      {
+        route: 'POST /api/auth/email',
+        token: 'Bearer access-1',
+        body: { email: 'b@example.com', currentPassword: 'p' },
+      },
+      { route: 'POST /api/auth/email/verify/resend', token: 'Bearer access-1', body: {} },
+      { route: 'DELETE /api/auth/account', token: 'Bearer access-1', body: { currentPassword: 'p' } },
+    ]);
+    expect(client.isSignedIn()).toBe(false);
+    expect(signedOut).toHaveBeenCalledWith({ reason: 'logout' });
   });
 });

@@ -1,16 +1,22 @@
 import type {
+  AcceptedResponse,
   AUTH_MODE_HEADER,
+  ChangeEmailDto,
   ChangePasswordDto,
   COOKIE_AUTH_MODE,
   CookieLoginResponse,
   CookieTokenResponse,
+  DeleteAccountDto,
+  ForgotPasswordDto,
   LoginDto,
   LoginResponse,
   MeResponse,
+  ResetPasswordDto,
   SessionResponse,
   SignupDto,
   TokenResponse,
   UserResponse,
+  VerifyEmailDto,
 } from '@nestjs-microservices/shared';
 import { AuthError, errorFromResponse } from './auth-error';
 import { memoryStorage, type TokenStorage } from './storage';
@@ -54,6 +60,18 @@ export interface AuthClient<M extends AuthMode = AuthMode> {
   sessions(): Promise<SessionResponse[]>;
   endSession(sessionId: string): Promise<void>;
   changePassword(body: ChangePasswordDto): Promise<void>;
+  /** A new address (needs the current password); a verification link is mailed to it. */
+  changeEmail(body: ChangeEmailDto): Promise<AcceptedResponse>;
+  /** The token of a verification link (no sign-in needed): answers the account with `emailVerified: true`. */
+  verifyEmail(body: VerifyEmailDto): Promise<UserResponse>;
+  /** Mails the verification link again. */
+  resendVerification(): Promise<AcceptedResponse>;
+  /** Asks for a reset link by `email` or `username` (no sign-in needed); the same answer whether or not one matched. */
+  forgotPassword(body: ForgotPasswordDto): Promise<AcceptedResponse>;
+  /** The token of a reset link and the new password (no sign-in needed); every session of the account ends. */
+  resetPassword(body: ResetPasswordDto): Promise<void>;
+  /** Deletes the account (needs the current password); the client is signed out. */
+  deleteAccount(body: DeleteAccountDto): Promise<void>;
   /** New tokens now; calls running at the same time share one refresh request. */
   refresh(): Promise<RefreshResult<M>>;
   /** `fetch` with `Authorization: Bearer <access token>`, for any URL (your own services too); refreshes once on TOKEN_EXPIRED. */
@@ -73,6 +91,12 @@ const AUTH_ROUTES = {
   me: '/api/auth/me',
   sessions: '/api/auth/sessions',
   password: '/api/auth/password',
+  email: '/api/auth/email',
+  verifyEmail: '/api/auth/email/verify',
+  resendVerification: '/api/auth/email/verify/resend',
+  forgotPassword: '/api/auth/password/forgot',
+  resetPassword: '/api/auth/password/reset',
+  account: '/api/auth/account',
 } as const;
 // Typed against the gateway's constants, so a rename there breaks this build instead of the protocol.
 const MODE_HEADER: typeof AUTH_MODE_HEADER = 'x-auth-mode';
@@ -134,6 +158,33 @@ class HttpAuthClient<M extends AuthMode> implements AuthClient<M> {
 
   async changePassword(body: ChangePasswordDto): Promise<void> {
     await empty(await this.authorized((token) => this.send(AUTH_ROUTES.password, 'POST', body, token)));
+  }
+
+  async changeEmail(body: ChangeEmailDto): Promise<AcceptedResponse> {
+    return json<AcceptedResponse>(await this.authorized((token) => this.send(AUTH_ROUTES.email, 'POST', body, token)));
+  }
+
+  async verifyEmail(body: VerifyEmailDto): Promise<UserResponse> {
+    return json<UserResponse>(await this.send(AUTH_ROUTES.verifyEmail, 'POST', body));
+  }
+
+  async resendVerification(): Promise<AcceptedResponse> {
+    return json<AcceptedResponse>(
+      await this.authorized((token) => this.send(AUTH_ROUTES.resendVerification, 'POST', {}, token)),
+    );
+  }
+
+  async forgotPassword(body: ForgotPasswordDto): Promise<AcceptedResponse> {
+    return json<AcceptedResponse>(await this.send(AUTH_ROUTES.forgotPassword, 'POST', body));
+  }
+
+  async resetPassword(body: ResetPasswordDto): Promise<void> {
+    await empty(await this.send(AUTH_ROUTES.resetPassword, 'POST', body));
+  }
+
+  async deleteAccount(body: DeleteAccountDto): Promise<void> {
+    await empty(await this.authorized((token) => this.send(AUTH_ROUTES.account, 'DELETE', body, token)));
+    await this.signOut({ reason: 'logout' });
   }
 
   refresh(): Promise<RefreshResult<M>> {

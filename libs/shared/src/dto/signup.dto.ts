@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { COMMON_PASSWORD_LIST_SIZE } from '../validation/common-passwords';
+import { EMAIL_MAX_LENGTH, IsAcceptableEmail } from '../validation/email';
 import { IsUnambiguousUsername } from '../validation/username-rules';
 import { composed, IsNotCommonPassword, NormalizePassword, NormalizeUsername } from '../validation/validators';
 
@@ -48,4 +49,16 @@ export class SignupDto {
   })
   @IsAcceptablePassword()
   password!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Optional: the address for account recovery. Trimmed, its domain lower-cased; unique regardless of letter ' +
+      'case. A mail with a verification link is sent to it; only a verified address receives password resets.',
+    example: 'alice@example.com',
+    maxLength: EMAIL_MAX_LENGTH,
+    format: 'email',
+  })
+  @IsOptional()
+  @IsAcceptableEmail()
+  email?: string;
 }

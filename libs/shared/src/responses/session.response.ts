@@ -1,5 +1,5 @@
 import type { RevokedSession } from './revocations.response';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** `GET /api/auth/me`: who the verified access token says the caller is. */
 export class MeResponse {
@@ -11,6 +11,16 @@ export class MeResponse {
 
   @ApiProperty({ description: 'The session of this token (`sid`)', format: 'uuid' })
   sessionId!: string;
+
+  @ApiPropertyOptional({
+    description: 'The account’s address (`email` claim), only when it has one; as of the token’s issue',
+    format: 'email',
+    example: 'alice@example.com',
+  })
+  email?: string;
+
+  @ApiPropertyOptional({ description: 'Whether `email` is verified (`email_verified` claim), with `email`' })
+  emailVerified?: boolean;
 }
 
 /** One of the caller's active sessions. */

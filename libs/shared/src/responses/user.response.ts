@@ -15,4 +15,16 @@ export class UserResponse {
   /** ISO-8601, UTC. */
   @ApiProperty({ description: 'ISO-8601, UTC', format: 'date-time', example: '2025-01-01T12:00:00.000Z' })
   createdAt!: string;
+
+  @ApiProperty({
+    description: 'The address on file for recovery (null: none). A new address replaces it once verified.',
+    type: String,
+    nullable: true,
+    format: 'email',
+    example: 'alice@example.com',
+  })
+  email!: string | null;
+
+  @ApiProperty({ description: 'Whether `email` was verified (only a verified address receives password resets)' })
+  emailVerified!: boolean;
 }

@@ -84,14 +84,16 @@ function describeMigration(dialect: Dialect, open: () => Promise<{ db: Kysely<Da
         passwordHash: 'x',
         createdAt: new Date(),
         disabledAt: null,
+        email: null,
+        emailVerifiedAt: null,
       });
       for (const username of ['al\u0131ce', 'ali\u0307ce', 'b\u043Eb', 'BOB']) {
         await expect(users.isTaken(username)).resolves.toBe(true);
       }
       await expect(users.isTaken('bobby')).resolves.toBe(false);
-      await expect(users.insert(newUser('al\u0131ce'))).resolves.toBe(false);
-      await expect(users.insert(newUser('b\u043Eb'))).resolves.toBe(false);
-      await expect(users.insert(newUser('carol'))).resolves.toBe(true);
+      await expect(users.insert(newUser('al\u0131ce'))).resolves.toBe('username_taken');
+      await expect(users.insert(newUser('b\u043Eb'))).resolves.toBe('username_taken');
+      await expect(users.insert(newUser('carol'))).resolves.toBe('created');
     });
   });
 }

@@ -9,6 +9,8 @@ import { addSessionRefreshSecret } from './0006-add-session-refresh-secret';
 import { addUsernameSkeleton } from './0007-add-username-skeleton';
 import { createRolesAndAuditEvents } from './0010-create-roles-and-audit-events';
 import { addUserAdminColumns } from './0011-add-user-admin-columns';
+import { addUserEmail } from './0008-add-user-email';
+import { createMailOutbox } from './0009-create-mail-outbox';
 
 /** Every migration in order. Names are permanent: they are recorded in `kysely_migration`. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
@@ -23,5 +25,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     // 0008 and 0009 are taken by the account-recovery work; a gap is fine (applied in name order, once each).
     '0010-create-roles-and-audit-events': createRolesAndAuditEvents(dialect),
     '0011-add-user-admin-columns': addUserAdminColumns(dialect),
+    '0008-add-user-email': addUserEmail(dialect),
+    '0009-create-mail-outbox': createMailOutbox(dialect),
   };
 }

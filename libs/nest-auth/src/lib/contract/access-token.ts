@@ -12,7 +12,7 @@ export const DEFAULT_TOKEN_AUDIENCE = 'urn:nestjs-microservices:api';
 /** How far a verifier's clock may be off the signer's: applied to `exp`, `nbf` and `iat`. */
 export const MAX_CLOCK_TOLERANCE_SECONDS = 30;
 
-/** The claims of every access token; all are required. */
+/** The claims of every access token; all are required except `email` and `email_verified` (OIDC names). */
 export interface AccessTokenClaims {
   iss: string;
   aud: string;
@@ -32,6 +32,10 @@ export interface AccessTokenClaims {
   roles?: string[];
   /** When the user last proved their password (seconds since the epoch): kept along the session's refreshes. */
   auth_time?: number;
+  /** The account's address, only when it has one (as of the token's issue: a refresh brings a change in). */
+  email?: string;
+  /** Whether `email` was verified, with `email`. */
+  email_verified?: boolean;
 }
 
 export const ACCESS_TOKEN_CLAIMS = [

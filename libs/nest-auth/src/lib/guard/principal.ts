@@ -7,6 +7,9 @@ export interface AuthenticatedUser {
   sessionId: string;
   /** The roles the token carries (none for a token without the claim). */
   roles: readonly string[];
+  /** The account's address when the token carries one (claims `email`, `email_verified`). */
+  email?: string;
+  emailVerified?: boolean;
 }
 
 /** The caller with the token itself, for a service that forwards it (never log `accessToken`). */

@@ -61,6 +61,7 @@ export class TokenAuthenticator {
       username: claims.username,
       sessionId: claims.sid,
       roles: claims.roles ?? [],
+      ...(typeof claims.email === 'string' && { email: claims.email, emailVerified: claims.email_verified === true }),
       accessToken: token,
       expiresAt: new Date(claims.exp * 1_000),
       ...(claims.auth_time !== undefined && { authTime: new Date(claims.auth_time * 1_000) }),
