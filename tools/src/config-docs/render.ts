@@ -34,7 +34,9 @@ export function arrange(loaded: LoadedSection[]): DocumentedSection[] {
       const readBy = apps.filter((app) => app.variables.some((v) => mine.has(v.schema))).map((app) => app.section.app);
       return { section, variables, readBy, alsoReadBy: new Map() };
     }
-    const own = variables.filter((v) => !shared.has(v.schema));
+    // A section may list an app's schema and a shape spread into it: each variable once.
+    const names = new Set<string>();
+    const own = variables.filter((v) => !shared.has(v.schema) && !names.has(v.name) && names.add(v.name).size > 0);
     const alsoReadBy = new Map(
       own.map((v) => [
         v.name,
