@@ -78,6 +78,12 @@ function adminRoutes(): RouteDoc[] {
       errors: errors({ '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'], ...lastAdmin }),
     },
     {
+      method: 'post',
+      path: `${user}/password-reset`,
+      success: ['202', 'AcceptedResponse'],
+      errors: errors({ '404': ['USER_NOT_FOUND'], '409': ['NO_EMAIL_ON_ACCOUNT'], '501': ['MAIL_DISABLED'] }),
+    },
+    {
       method: 'get',
       path: '/api/admin/audit',
       success: ['200', 'AuditEventPageResponse'],

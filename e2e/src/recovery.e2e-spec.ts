@@ -13,7 +13,7 @@ import type { AppProcess } from './support/processes';
 import { scrapeMetrics } from './support/prometheus';
 import { is401, login, pollResponse } from './support/session-client';
 import { type ReceivedMail, TestSmtpServer, tokenOf } from './support/smtp';
-import { createAuthProcess, LOCALHOST, startSystem, type TestSystem } from './support/system';
+import { createAuthProcess, LOCALHOST, runAuthCommand, startSystem, type TestSystem } from './support/system';
 import { newAuthLink } from './support/transport';
 import { median, pollUntil, sleep } from './support/util';
 
@@ -203,6 +203,23 @@ describe('account recovery through a real SMTP server', () => {
 
       const notice = await smtp.nextMail('frank@example.com', CHANGED);
       expect(notice.text).toContain('through a reset link');
+    });
+
+    it('an administrator starts a reset (POST /api/admin/users/:id/password-reset): the user gets the link, the admin never a password', async () => {
+      const user = await verifiedUser('hank', 'hank@example.com');
+      await signup('helpdesk');
+      const granted = await runAuthCommand(sys(), ['users:grant', 'helpdesk', 'admin']);
+      expect(granted.code).toBe(0);
+      const admin = await login(sys().http, 'helpdesk', PASSWORD);
+      const started = await post(`/api/admin/users/${user.id}/password-reset`, {}, admin.tokens.accessToken);
+      expectStatus(started, 202);
+      expect(JSON.stringify(started.body)).not.toMatch(/token|password/i);
+      const token = remember(await smtp.nextMail('hank@example.com', RESET));
+      expectStatus(await reset(token), 204);
+      await login(sys().http, 'hank', NEW_PASSWORD);
+
+      const plain = await login(sys().http, 'hank', NEW_PASSWORD);
+      expect((await post(`/api/admin/users/${user.id}/password-reset`, {}, plain.tokens.accessToken)).status).toBe(403);
     });
 
     it('a newer request replaces the earlier link', async () => {

@@ -63,6 +63,7 @@ export const AUTH_PATTERNS = {
   adminEndSession: 'auth.admin.sessions.end',
   adminChangeRoles: 'auth.admin.users.roles',
   adminListAudit: 'auth.admin.audit.list',
+  adminPasswordReset: 'auth.admin.users.password-reset',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
@@ -111,4 +112,5 @@ export interface AuthRpcContract {
   [AUTH_PATTERNS.adminEndSession]: { request: AdminEndSessionRequestDto; response: EndedSessionsResponse };
   [AUTH_PATTERNS.adminChangeRoles]: { request: AdminChangeRolesRequestDto; response: AdminUserChangeResponse };
   [AUTH_PATTERNS.adminListAudit]: { request: AuditListRequestDto; response: AuditEventPageResponse };
+  [AUTH_PATTERNS.adminPasswordReset]: { request: AdminUserRequestDto; response: AcceptedResponse };
 }

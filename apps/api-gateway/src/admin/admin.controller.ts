@@ -1,7 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@nestjs-microservices/nest-auth';
 import {
+  AcceptedResponse,
   AdminUserDetailResponse,
   AdminUserPageResponse,
   AdminUserResponse,
@@ -104,6 +113,25 @@ export class AdminController {
     @ClientMeta() meta: RequestMeta,
   ): Promise<AdminUserResponse> {
     return this.admin.enable(principal, id, meta);
+  }
+
+  @Post('users/:id/password-reset')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: "Send the account's user a password reset mail",
+    description:
+      'The reset mail of account recovery, to the verified address of the account; the administrator never sees or ' +
+      'sets a password. `409 NO_EMAIL_ON_ACCOUNT` when the account has no verified address.',
+  })
+  @ApiParam(USER_ID)
+  @ApiAcceptedResponse({ description: 'The mail is written to the outbox', type: AcceptedResponse })
+  @ApiErrorResponses('USER_NOT_FOUND', 'NO_EMAIL_ON_ACCOUNT', 'MAIL_DISABLED', ...ADMIN_ERRORS)
+  passwordReset(
+    @Principal() principal: Principal,
+    @Param('id', UserIdPipe) id: string,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<AcceptedResponse> {
+    return this.admin.passwordReset(principal, id, meta);
   }
 
   @Delete('users/:id')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  AcceptedResponse,
   AdminUserDetailResponse,
   AdminUserPageResponse,
   AdminUserResponse,
@@ -28,6 +29,10 @@ export class AdminService {
 
   listUsers({ accessToken }: Principal, query: AdminUsersQueryDto, meta: RequestMeta): Promise<AdminUserPageResponse> {
     return this.auth.adminListUsers({ ...query, accessToken }, meta);
+  }
+
+  passwordReset({ accessToken }: Principal, userId: string, meta: RequestMeta): Promise<AcceptedResponse> {
+    return this.auth.adminPasswordReset({ accessToken, userId }, meta);
   }
 
   getUser({ accessToken }: Principal, userId: string, meta: RequestMeta): Promise<AdminUserDetailResponse> {

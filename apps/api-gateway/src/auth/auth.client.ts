@@ -134,6 +134,10 @@ export class AuthClient {
     return this.call(AUTH_PATTERNS.adminChangeRoles, dto, meta);
   }
 
+  adminPasswordReset(dto: AdminUserRequestDto, meta: RequestMeta): Promise<AcceptedResponse> {
+    return this.call(AUTH_PATTERNS.adminPasswordReset, dto, meta);
+  }
+
   adminListAudit(dto: AuditListRequestDto, meta: RequestMeta): Promise<AuditEventPageResponse> {
     return this.call(AUTH_PATTERNS.adminListAudit, dto, meta);
   }

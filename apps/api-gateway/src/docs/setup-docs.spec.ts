@@ -46,6 +46,7 @@ describe('setupDocs', () => {
       '/api/admin/users/{id}',
       '/api/admin/users/{id}/disable',
       '/api/admin/users/{id}/enable',
+      '/api/admin/users/{id}/password-reset',
       '/api/admin/users/{id}/roles',
       '/api/admin/users/{id}/sessions',
       '/api/admin/users/{id}/sessions/{sid}',

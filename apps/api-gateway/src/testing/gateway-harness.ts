@@ -46,6 +46,7 @@ export const ADMIN_METHODS = [
   'adminEndSession',
   'adminChangeRoles',
   'adminListAudit',
+  'adminPasswordReset',
 ] as const;
 
 export const authUnavailable = (): Promise<never> =>

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  type AcceptedResponse,
   AdminChangeRolesRequestDto,
   AdminEndSessionRequestDto,
   type AdminUserChangeResponse,
@@ -71,6 +72,11 @@ export class AdminController {
     @Meta() meta: RequestMeta,
   ): Promise<AdminUserChangeResponse> {
     return this.admin.changeRoles(dto, meta);
+  }
+
+  @ContractPattern(AUTH_PATTERNS.adminPasswordReset)
+  passwordReset(@Payload(RPC_PAYLOAD) dto: AdminUserRequestDto, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
+    return this.admin.passwordReset(dto.accessToken, dto.userId, meta);
   }
 
   @ContractPattern(AUTH_PATTERNS.adminListAudit)

@@ -16,6 +16,8 @@ import { createSessionStack } from '../sessions/sessions.spec-helpers';
 import type { SessionsService } from '../sessions/sessions.service';
 import { changeRoles, CommandError, parseRoleArgs } from '../commands/grant-roles.command';
 import { AdminUsersRepository } from './admin-users.repository';
+import { createMailStack } from '../recovery/account-mail.spec-helpers';
+import { UsersRepository } from '../users/users.repository';
 import { AdminService } from './admin.service';
 
 const META: RequestMeta = { requestId: 'spec-1', clientIp: '192.0.2.20' };
@@ -45,6 +47,8 @@ describe('AdminService (real session stack on SQLite in memory)', () => {
       audit,
       new UnitOfWork(db),
       config,
+      new UsersRepository(db),
+      createMailStack(db, config, registry).mail,
     );
   });
 
@@ -91,6 +95,36 @@ describe('AdminService (real session stack on SQLite in memory)', () => {
       status: 401,
       code: 'REAUTHENTICATION_REQUIRED',
     });
+  });
+
+  it('starts a password reset by mail to a verified address, and never to an account without one', async () => {
+    const root = await user('root', ['admin']);
+    const token = await loginOf(root);
+    const target = await user('target');
+    await expect(rpcErrorOf(admin.passwordReset(token, target.id, META))).resolves.toMatchObject({
+      status: 409,
+      code: 'NO_EMAIL_ON_ACCOUNT',
+    });
+    await expect(rpcErrorOf(admin.passwordReset(token, uuidv7(), META))).resolves.toMatchObject({
+      code: 'USER_NOT_FOUND',
+    });
+    const now = new Date().toISOString();
+    await db
+      .updateTable('users')
+      .set({ email: 'target@example.com', email_key: 'target@example.com', email_verified_at: now })
+      .where('id', '=', target.id)
+      .execute();
+    await expect(admin.passwordReset(token, target.id, META)).resolves.toEqual({ message: expect.any(String) });
+    const mails = await db.selectFrom('mail_outbox').select(['kind', 'recipient']).execute();
+    expect(mails).toEqual([{ kind: 'password-reset', recipient: 'target@example.com' }]);
+    const tokens = await db.selectFrom('account_tokens').select(['user_id', 'purpose']).execute();
+    expect(tokens).toEqual([{ user_id: target.id, purpose: 'password_reset' }]);
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['type', 'actor_id'])
+      .where('user_id', '=', target.id)
+      .execute();
+    expect(audit).toEqual([{ type: 'admin.password_reset_sent', actor_id: root.id }]);
   });
 
   it('refuses to disable, demote or delete the last active admin; allows it while another remains', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type AcceptedResponse,
   ADMIN_PAGE_DEFAULT,
   type AdminChangeRolesRequestDto,
   type AdminUserChangeResponse,
@@ -13,6 +14,8 @@ import {
   type FieldError,
   type RequestMeta,
 } from '@nestjs-microservices/shared';
+
+const ADMIN_RESET_SENT = 'A mail with a reset link is on its way to the verified address of the account.';
 import { isUUID } from 'class-validator';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditLog } from '../audit/audit-log.service';
@@ -23,7 +26,10 @@ import { ADMIN_ROLE, RolesRepository } from '../roles/roles.repository';
 import type { RevocationReason } from '../sessions/session';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { type Principal, SessionsService } from '../sessions/sessions.service';
+import { AccountMail } from '../recovery/account-mail.service';
+import { verifiedEmailOf } from '../users/user';
 import { usernameKey } from '../users/username-key';
+import { UsersRepository } from '../users/users.repository';
 import { type AccountRow, AdminUsersRepository } from './admin-users.repository';
 import { decodeCursor, encodeCursor, toAdminSession, toAdminUser, toAuditEvent } from './admin-views';
 
@@ -52,6 +58,8 @@ export class AdminService {
     private readonly audit: AuditLog,
     private readonly uow: UnitOfWork,
     private readonly config: AuthConfig,
+    private readonly users: UsersRepository,
+    private readonly mail: AccountMail,
   ) {}
 
   async authorize(accessToken: string): Promise<Principal> {
@@ -244,6 +252,26 @@ export class AdminService {
   private endAllOf(trx: Tx, actor: Actor, userId: string, reason: RevocationReason, now: Date): Promise<string[]> {
     const by = { clientIp: actor.meta.clientIp, actorId: actor.principal.userId };
     return this.sessions.revokeIn(trx, { userId }, reason, by, now);
+  }
+
+  /**
+   * Sends the user the password reset mail of account recovery, to their verified address: the administrator starts
+   * a reset and never learns or sets a password (ASVS 6.4.6).
+   */
+  async passwordReset(accessToken: string, userId: string, meta: RequestMeta): Promise<AcceptedResponse> {
+    const actor = { principal: await this.authorize(accessToken), meta };
+    this.mail.requireEnabled();
+    const user = await this.users.findById(userId);
+    if (!user) throw rpcFailure(ERROR_CODES.USER_NOT_FOUND);
+    const to = verifiedEmailOf(user);
+    if (to === undefined) throw rpcFailure(ERROR_CODES.NO_EMAIL_ON_ACCOUNT);
+    const now = new Date();
+    await this.uow.run(async (trx) => {
+      await this.mail.passwordReset(trx, user, to, now);
+      await this.audit.recordIn(trx, 'admin.password_reset_sent', this.fields(actor, userId));
+    });
+    this.mail.wake();
+    return { message: ADMIN_RESET_SENT };
   }
 
   private fields(actor: Actor, userId: string, sessionsEnded?: number) {

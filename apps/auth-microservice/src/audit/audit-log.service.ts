@@ -24,6 +24,7 @@ export const AUDIT_EVENTS = [
   'admin.account_enabled',
   'admin.account_deleted',
   'admin.sessions_ended',
+  'admin.password_reset_sent',
   'password.reset_requested',
   'password.reset',
   'password.reset_failed',

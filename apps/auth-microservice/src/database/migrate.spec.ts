@@ -22,6 +22,8 @@ const ALL_MIGRATIONS = [
   '0005-create-login-known-clients',
   '0006-add-session-refresh-secret',
   '0007-add-username-skeleton',
+  '0008-add-user-email',
+  '0009-create-mail-outbox',
   '0010-create-roles-and-audit-events',
   '0011-add-user-admin-columns',
 ];
