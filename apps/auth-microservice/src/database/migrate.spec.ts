@@ -49,7 +49,16 @@ describe('migrateToLatest (SQLite in memory)', () => {
     await db.insertInto('users').values(row('1', 'alice')).execute();
 
     await expect(db.selectFrom('users').selectAll().execute()).resolves.toEqual([
-      { ...row('1', 'alice'), username_skeleton: null, disabled_at: null, deleted_at: null, last_login_at: null },
+      {
+        ...row('1', 'alice'),
+        username_skeleton: null,
+        email: null,
+        email_key: null,
+        email_verified_at: null,
+        disabled_at: null,
+        deleted_at: null,
+        last_login_at: null,
+      },
     ]);
   });
 

@@ -124,20 +124,35 @@ describe('MetricsServer (AUTH_METRICS_HOST / AUTH_METRICS_PORT)', () => {
       status$.next('connected');
       expect(await probe('/health/ready')).toEqual({
         status: 200,
-        body: { status: 'ok', transport: 'connected', database: 'up' },
+        body: {
+          status: 'ok',
+          transport: 'connected',
+          database: 'up',
+          mail: { status: 'off', depth: 0, oldestPendingSeconds: 0 },
+        },
       });
 
       database = 'down';
       expect(await probe('/health/ready')).toEqual({
         status: 503,
-        body: { status: 'unavailable', transport: 'connected', database: 'down' },
+        body: {
+          status: 'unavailable',
+          transport: 'connected',
+          database: 'down',
+          mail: { status: 'off', depth: 0, oldestPendingSeconds: 0 },
+        },
       });
 
       database = 'up';
       moduleRef.get(ShutdownState).begin();
       expect(await probe('/health/ready')).toEqual({
         status: 503,
-        body: { status: 'unavailable', transport: 'connected', shutdown: 'draining' },
+        body: {
+          status: 'unavailable',
+          transport: 'connected',
+          shutdown: 'draining',
+          mail: { status: 'off', depth: 0, oldestPendingSeconds: 0 },
+        },
       });
       expect((await probe('/health/live')).status).toBe(200);
     } finally {
