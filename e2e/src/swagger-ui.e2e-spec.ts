@@ -78,7 +78,13 @@ describeWithBrowser('Swagger UI at /api/docs, in Chromium', () => {
     });
 
     expect(status).toBe('201');
-    expect(body).toEqual({ id: expect.any(String), username: USERNAME, createdAt: expect.any(String) });
+    expect(body).toEqual({
+      id: expect.any(String),
+      username: USERNAME,
+      email: null,
+      emailVerified: false,
+      createdAt: expect.any(String),
+    });
   });
 
   it('logs in through "Try it out" → 200 with the user and the tokens', async () => {
@@ -86,7 +92,13 @@ describeWithBrowser('Swagger UI at /api/docs, in Chromium', () => {
 
     expect(status).toBe('200');
     expect(body).toEqual({
-      user: { id: expect.any(String), username: USERNAME, createdAt: expect.any(String) },
+      user: {
+        id: expect.any(String),
+        username: USERNAME,
+        email: null,
+        emailVerified: false,
+        createdAt: expect.any(String),
+      },
       accessToken: expect.any(String),
       accessTokenExpiresAt: expect.any(String),
       refreshToken: expect.any(String),
