@@ -4,10 +4,8 @@
  * guard, no logging, no hooks. Started by the bench in its own process (`PORT` from the environment); stops on SIGTERM.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { serveNestBaseline } from './nest-baseline-app';
 
 @Controller('auth')
 class ConstantController {
@@ -20,23 +18,4 @@ class ConstantController {
 @Module({ controllers: [ConstantController] })
 class ConstantModule {}
 
-async function main(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    ConstantModule,
-    new FastifyAdapter({ bodyLimit: 16_384, genReqId: () => randomUUID(), requestIdHeader: false }),
-    { logger: false },
-  );
-  app.setGlobalPrefix('api');
-  await app.listen(Number(process.env['PORT']), '127.0.0.1');
-  process.once('SIGTERM', () => {
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+serveNestBaseline(ConstantModule);

@@ -4,7 +4,6 @@
  * verified tokens, and answers `/api/auth/me` from the claims. Its own process (`PORT`); stops on SIGTERM.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import {
   type CanActivate,
   Controller,
@@ -15,10 +14,10 @@ import {
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { APP_GUARD } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { serveNestBaseline } from './nest-baseline-app';
 
 const ISSUER = 'urn:nestjs-microservices:auth';
 const AUDIENCE = 'urn:nestjs-microservices:api';
@@ -53,23 +52,4 @@ class MeController {
 @Module({ controllers: [MeController], providers: [{ provide: APP_GUARD, useClass: JoseGuard }] })
 class PeerModule {}
 
-async function main(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    PeerModule,
-    new FastifyAdapter({ bodyLimit: 16_384, genReqId: () => randomUUID(), requestIdHeader: false }),
-    { logger: false },
-  );
-  app.setGlobalPrefix('api');
-  await app.listen(Number(process.env['PORT']), '127.0.0.1');
-  process.once('SIGTERM', () => {
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+serveNestBaseline(PeerModule);

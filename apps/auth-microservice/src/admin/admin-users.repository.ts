@@ -1,4 +1,3 @@
-import { DELETED_PASSWORD_HASH } from '../users/users.repository';
 import { Inject, Injectable } from '@nestjs/common';
 import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AdminUserStatus } from '@nestjs-microservices/shared';
@@ -116,28 +115,15 @@ export class AdminUsersRepository {
   }
 
   /**
-   * Deletes the account as a user's own deletion does (`UsersRepository.markDeleted`): hash, address and roles gone,
-   * its refresh and link tokens deleted; the row stays as a tombstone holding the username until the recovery
-   * maintenance purges it after `DELETED_USERNAME_HOLD` (the revocation feed still needs its revoked sessions).
+   * What an account's deletion removes beside the user row's own tombstone (`UsersRepository.markDeleted`): its roles,
+   * its link tokens and its refresh tokens.
    */
-  async markDeleted(trx: Tx, id: string, now: Date): Promise<void> {
+  async removeBelongings(trx: Tx, id: string): Promise<void> {
     await trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
     await trx.deleteFrom('account_tokens').where('user_id', '=', id).execute();
     await trx
       .deleteFrom('refresh_tokens')
       .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('user_id', '=', id))
-      .execute();
-    await trx
-      .updateTable('users')
-      .set({
-        password_hash: DELETED_PASSWORD_HASH,
-        email: null,
-        email_key: null,
-        email_verified_at: null,
-        deleted_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .where('id', '=', id)
       .execute();
   }
 }

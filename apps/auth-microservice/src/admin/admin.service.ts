@@ -135,7 +135,8 @@ export class AdminService {
     const { revoked } = await this.change(userId, async (trx, account, now) => {
       await this.protectLastAdmin(trx, account);
       const ended = await this.endAllOf(trx, actor, userId, 'account_deleted', now);
-      await this.accounts.markDeleted(trx, userId, now);
+      await this.accounts.removeBelongings(trx, userId);
+      await this.users.markDeleted(userId, now, trx);
       await this.audit.recordIn(trx, 'admin.account_deleted', this.fields(actor, userId, ended.length));
       return ended;
     });

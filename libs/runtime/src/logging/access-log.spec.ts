@@ -1,29 +1,12 @@
-import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { ProcessConfig } from '../env-schema';
+import { captureLog, flushLog } from './log-capture.spec-helpers';
 import { registerAccessLog } from './access-log';
-import { pinoOptions } from './logging.module';
-
-function capture(level: 'log' | 'warn') {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  const config = new ProcessConfig({ NODE_ENV: 'production', LOG_LEVEL: level, SHUTDOWN_TIMEOUT_MS: 1_000 });
-  return { lines, logger: pino(pinoOptions(config, 'gateway'), stream) };
-}
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('registerAccessLog', () => {
   let app: FastifyInstance;
 
   async function serve(level: 'log' | 'warn', quietPaths?: string[]) {
-    const captured = capture(level);
+    const captured = captureLog(level);
     let next = 0;
     app = Fastify({ genReqId: () => `trace-${++next}` });
     registerAccessLog(app, captured.logger, { quietPaths });
@@ -41,7 +24,7 @@ describe('registerAccessLog', () => {
   it('writes one line when the response is sent: request id, method, URL, status, time; never the headers', async () => {
     const { lines } = await serve('log');
     await app.inject({ method: 'GET', url: '/api/auth/me?x=1', headers: { authorization: 'Bearer secret' } });
-    await flush();
+    await flushLog();
     expect(lines).toEqual([
       {
         level: 30,
@@ -59,7 +42,7 @@ describe('registerAccessLog', () => {
   it('logs a 5xx at error level', async () => {
     const { lines } = await serve('log');
     await app.inject({ method: 'GET', url: '/boom' });
-    await flush();
+    await flushLog();
     expect(lines).toMatchObject([
       { level: 50, requestId: 'trace-1', msg: 'request errored', res: { statusCode: 503 } },
     ]);
@@ -69,7 +52,7 @@ describe('registerAccessLog', () => {
     const { lines } = await serve('log');
     await app.inject({ method: 'GET', url: '/api/auth/me?a=%0A{"level":60}' });
     await app.inject({ method: 'GET', url: '/api/auth/me?a=\u2028x' });
-    await flush();
+    await flushLog();
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(JSON.stringify(line)).not.toMatch(/\u2028/);
   });
@@ -79,14 +62,14 @@ describe('registerAccessLog', () => {
     await app.inject({ method: 'GET', url: '/api/auth/revocations?since=a.1', headers: { authorization: 'x' } });
     await app.inject({ method: 'GET', url: '/api/auth/revocations' });
     await app.inject({ method: 'GET', url: '/api/auth/me' });
-    await flush();
+    await flushLog();
     expect(lines.map((line) => line['requestId'])).toEqual(['trace-2', 'trace-3']);
   });
 
   it('adds no hook at all above LOG_LEVEL=log', async () => {
     const { lines } = await serve('warn');
     await app.inject({ method: 'GET', url: '/boom' });
-    await flush();
+    await flushLog();
     expect(lines).toEqual([]);
   });
 });

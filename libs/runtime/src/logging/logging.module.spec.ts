@@ -1,31 +1,17 @@
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ProcessConfig } from '../env-schema';
-import { createLogger, LOG_BATCH_BYTES, LOG_FLUSH_INTERVAL_MS, pinoOptions } from './logging.module';
+import { captureLog, flushLog } from './log-capture.spec-helpers';
+import { createLogger, LOG_BATCH_BYTES, LOG_FLUSH_INTERVAL_MS } from './logging.module';
 import { requestContext } from './request-context';
-
-function capture(level: 'log' | 'warn') {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  const config = new ProcessConfig({ NODE_ENV: 'production', LOG_LEVEL: level, SHUTDOWN_TIMEOUT_MS: 1_000 });
-  return { lines, logger: pino(pinoOptions(config, 'gateway'), stream) };
-}
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('pinoOptions', () => {
   it('redacts secret-named fields and tags lines with the request id of the context', async () => {
-    const { lines, logger } = capture('log');
+    const { lines, logger } = captureLog('log');
     requestContext.run({ requestId: 'trace-4' }, () => {
       logger.info({ body: { password: 'p', refreshToken: 'r', note: 'kept' } }, 'a line');
     });
     logger.info({ req: { headers: { authorization: 'Bearer secret' } } }, 'out of context');
-    await flush();
+    await flushLog();
     expect(lines[0]).toMatchObject({
       requestId: 'trace-4',
       body: { password: '[redacted]', refreshToken: '[redacted]', note: 'kept' },
@@ -56,11 +42,11 @@ describe('createLogger', () => {
 
 describe('lines a peer cannot forge', () => {
   it('escapes and bounds the message, every field and an error', async () => {
-    const { lines, logger } = capture('log');
+    const { lines, logger } = captureLog('log');
     logger.warn({ pattern: 'p\n{"level":50}' }, 'from peer:\n{"level":50,"msg":"forged"}\u2028');
     logger.error({ err: new Error('bad\r\nframe') }, 'failed');
     logger.info('%s', 'x'.repeat(10_000));
-    await flush();
+    await flushLog();
     expect(lines[0]).toMatchObject({
       msg: 'from peer:\\n{"level":50,"msg":"forged"}\\u2028',
       pattern: 'p\\n{"level":50}',
