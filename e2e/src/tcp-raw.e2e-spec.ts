@@ -149,7 +149,7 @@ describe('raw NestJS-TCP clients against the auth service', () => {
     const client = await connect();
     const reply = await client.request('auth.login', validLogin);
     const user = expectLoginReply(reply);
-    expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'username']);
+    expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'emailVerified', 'id', 'username']);
     expect(user['username']).toBe(KNOWN_USER);
     expect(client.closed).toBe(false);
   });

@@ -56,6 +56,9 @@ const advisory = (severity: string) => ({
   cvss: { score: 7.5, vectorString: null },
 });
 
+// Each test runs the real npm CLI (a second or two alone, much more on a busy CI machine).
+jest.setTimeout(60_000);
+
 describe('npm run audit:prod (the real npm audit against a registry on 127.0.0.1)', () => {
   const workspace = resolve(__dirname, '../../..');
   const registry = new FakeRegistry();
