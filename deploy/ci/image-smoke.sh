@@ -182,7 +182,9 @@ step "migrate (a one-off container, DATABASE_MIGRATE does not matter to it)"
 "${PODMAN[@]}" volume create "$RUN_ID-data" >/dev/null
 SECRET=$(node -p "require('crypto').randomBytes(32).toString('hex')")
 # The auth service's settings, shared by its one-off commands (production wants the key encryption secret there too).
-DATA=(-v "$RUN_ID-data:/app/data" -e DATABASE_URL=sqlite:/app/data/auth.sqlite -e SIGNING_KEY_ENCRYPTION_SECRET="$SECRET")
+# No mail server in the smoke test: production refuses to start without SMTP_URL unless mail is switched off.
+DATA=(-v "$RUN_ID-data:/app/data" -e DATABASE_URL=sqlite:/app/data/auth.sqlite -e SIGNING_KEY_ENCRYPTION_SECRET="$SECRET"
+  -e MAIL_ENABLED=false)
 "${RUN[@]}" --name "$RUN_ID-migrate" "${DATA[@]}" "$IMAGE" migrate | tail -1
 
 step "auth service and gateway in pod $RUN_ID"
