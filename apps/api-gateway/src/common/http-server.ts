@@ -25,6 +25,9 @@ const POLLED_PATHS = ['/api/auth/revocations', '/api/auth/jwks', '/api/health/li
 export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
   const { bodyLimitBytes, trustedProxies, requestTimeoutMs } = config.http;
   return new FastifyAdapter({
+    // No Nest middleware runs here (the access log and metrics are Fastify hooks), so @fastify/middie's per-request
+    // hook is not registered; adding a middleware later fails at start-up instead of running nowhere.
+    skipMiddie: true,
     bodyLimit: bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
