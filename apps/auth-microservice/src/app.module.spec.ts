@@ -1,5 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AddressInfo, Server } from 'node:net';
 import { AUTH_PATTERNS, ERROR_MESSAGES, type RequestMeta } from '@nestjs-microservices/shared';
 import { AppModule } from './app.module';
@@ -53,6 +54,13 @@ describe('auth microservice over TCP', () => {
   afterAll(async () => {
     client.destroy();
     await app.close();
+  });
+
+  it('schedules its maintenance: sessions, recovery, login throttle, audit (and once after start), signing keys', () => {
+    const scheduler = app.get(SchedulerRegistry);
+    expect(scheduler.getIntervals()).toHaveLength(5);
+    expect(scheduler.getIntervals()).toContain('signing-keys');
+    expect(scheduler.getTimeouts()).toHaveLength(1);
   });
 
   it('signs up and logs in', async () => {

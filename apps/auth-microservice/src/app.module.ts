@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { loggingModule, provideContractValidation, TypedConfigModule } from '@nestjs-microservices/runtime';
 import { ERROR_CODES } from '@nestjs-microservices/shared';
 import { AdminModule } from './admin/admin.module';
@@ -23,6 +24,8 @@ export class AppModule {
       imports: [
         TypedConfigModule.forRoot(AuthConfig, config),
         loggingModule(config, { service: 'auth' }),
+        // Only the serving app runs the maintenance tasks (@Interval, @Timeout): the CLI commands do not import it.
+        ScheduleModule.forRoot(),
         MetricsModule,
         DatabaseModule,
         AuditModule,

@@ -13,6 +13,7 @@ import { openDatabase } from '../database/open-database';
 import { UnitOfWork } from '../database/unit-of-work';
 import { RolesRepository } from '../roles/roles.repository';
 import { createSessionStack } from '../sessions/sessions.spec-helpers';
+import type { SessionTokens } from '../sessions/session-tokens.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { changeRoles, CommandError, parseRoleArgs } from '../commands/grant-roles.command';
 import { AdminUsersRepository } from './admin-users.repository';
@@ -26,6 +27,7 @@ describe('AdminService (real session stack on SQLite in memory)', () => {
   let db: Kysely<Database>;
   let admin: AdminService;
   let sessions: SessionsService;
+  let sessionTokens: SessionTokens;
 
   beforeEach(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
@@ -38,6 +40,7 @@ describe('AdminService (real session stack on SQLite in memory)', () => {
     const audit = new AuditLog(registry, events);
     const stack = await createSessionStack(db, config, registry, audit);
     sessions = stack.sessions;
+    sessionTokens = stack.sessionTokens;
     admin = new AdminService(
       new AdminUsersRepository(db, 'sqlite'),
       new RolesRepository(db, 'sqlite'),
@@ -77,7 +80,7 @@ describe('AdminService (real session stack on SQLite in memory)', () => {
   }
 
   const loginOf = async (account: { id: string; username: string }, at = new Date()) =>
-    (await sessions.start(account, META, at)).accessToken;
+    (await sessionTokens.start(account, META, at)).accessToken;
 
   it('authorises only an admin (in the database) with a recent password login', async () => {
     const root = await user('root', ['admin']);
@@ -86,11 +89,11 @@ describe('AdminService (real session stack on SQLite in memory)', () => {
     await expect(admin.authorize(await loginOf(root))).resolves.toMatchObject({ userId: root.id });
 
     // A session whose password login is older than ADMIN_REAUTH_MAX_AGE (its tokens keep that auth_time).
-    const old = await sessions.start(root, META);
+    const old = await sessionTokens.start(root, META);
     const { sessionId } = await sessions.authenticate(old.accessToken);
     const longAgo = new Date(Date.now() - 11 * 60_000).toISOString();
     await db.updateTable('sessions').set({ created_at: longAgo }).where('id', '=', sessionId).execute();
-    const refreshed = await sessions.refresh(old.refreshToken, META);
+    const refreshed = await sessionTokens.refresh(old.refreshToken, META);
     await expect(rpcErrorOf(admin.authorize(refreshed.accessToken))).resolves.toMatchObject({
       status: 401,
       code: 'REAUTHENTICATION_REQUIRED',

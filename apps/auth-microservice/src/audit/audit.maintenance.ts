@@ -1,37 +1,29 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval, Timeout } from '@nestjs/schedule';
 import { AuthConfig } from '../config/auth-config';
 import { AuditEventsRepository } from './audit-events.repository';
 
-const EVERY_MS = 60 * 60_000;
 const BATCH = 5_000;
 /** At most this many batches per run, so a first purge of a large backlog does not hold the database for long. */
 const MAX_BATCHES = 200;
 
 /** Deletes audit events older than AUDIT_RETENTION, every hour (and once shortly after start). */
 @Injectable()
-export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditMaintenance {
   private readonly logger = new Logger('Audit');
-  private timer: NodeJS.Timeout | undefined;
-  private first: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly events: AuditEventsRepository,
     private readonly config: AuthConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.first = setTimeout(() => void this.purge(), 30_000);
-    this.first.unref();
-    this.timer = setInterval(() => void this.purge(), EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearTimeout(this.first);
-    clearInterval(this.timer);
+  @Timeout(30_000)
+  async purgeAfterStart(): Promise<void> {
+    await this.purge();
   }
 
   /** The number of events deleted; never throws (a failed purge is retried at the next run). */
+  @Interval(60 * 60_000)
   async purge(now = new Date()): Promise<number> {
     const before = new Date(now.getTime() - this.config.audit.retentionMs);
     let deleted = 0;

@@ -1,5 +1,6 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
+import { Interval } from '@nestjs/schedule';
 import { ERROR_CODES, ERROR_MESSAGES, rpcError } from '@nestjs-microservices/shared';
 import { AuditLog } from '../audit/audit-log.service';
 import { AuthConfig } from '../config/auth-config';
@@ -30,10 +31,9 @@ export interface LoginAttempt {
  * exist. The counters live in the database: a restart does not reset them, and several instances share them.
  */
 @Injectable()
-export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
+export class LoginThrottle {
   private readonly logger = new Logger('LoginThrottle');
   private readonly settings: ThrottleSettings;
-  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly failures: LoginFailuresRepository,
@@ -42,15 +42,6 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     config: AuthConfig,
   ) {
     this.settings = { ...config.loginThrottle, windowMs: WINDOW_MS };
-  }
-
-  onModuleInit(): void {
-    this.pruneTimer = setInterval(() => void this.prune(), WINDOW_MS / 6);
-    this.pruneTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruneTimer);
   }
 
   /**
@@ -98,6 +89,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  @Interval(WINDOW_MS / 6)
   private async prune(): Promise<void> {
     try {
       const now = new Date();

@@ -1,9 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { AuthConfig } from '../config/auth-config';
 import { UsersRepository } from '../users/users.repository';
 import { AccountTokensRepository } from './account-tokens.repository';
 
-const EVERY_MS = 10 * 60_000;
 /** Expired link tokens are kept a day: the per-account budgets look back an hour, support a little longer. */
 const KEEP_EXPIRED_TOKENS_MS = 86_400_000;
 
@@ -13,9 +13,8 @@ const KEEP_EXPIRED_TOKENS_MS = 86_400_000;
  * and link tokens long expired.
  */
 @Injectable()
-export class RecoveryMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecoveryMaintenance {
   private readonly logger = new Logger('Recovery');
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly users: UsersRepository,
@@ -23,15 +22,7 @@ export class RecoveryMaintenance implements OnApplicationBootstrap, OnApplicatio
     private readonly config: AuthConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.prune(), EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
+  @Interval(10 * 60_000)
   async prune(now = new Date()): Promise<void> {
     try {
       const holdMs = Math.max(this.config.mail.deletedUsernameHoldMs, this.config.accessTokenHorizonMs);

@@ -15,15 +15,19 @@ import {
 } from '@nestjs-microservices/shared';
 import { ContractPattern } from '../common/contract-pattern.decorator';
 import { Meta } from '../common/request-meta.decorator';
+import { SessionTokens } from './session-tokens.service';
 import { SessionsService } from './sessions.service';
 
 @Controller()
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly tokens: SessionTokens,
+  ) {}
 
   @ContractPattern(AUTH_PATTERNS.refresh)
   refresh(@Payload(RPC_PAYLOAD) dto: RefreshDto, @Meta() meta: RequestMeta): Promise<TokenResponse> {
-    return this.sessions.refresh(dto.refreshToken, meta);
+    return this.tokens.refresh(dto.refreshToken, meta);
   }
 
   @ContractPattern(AUTH_PATTERNS.listSessions)

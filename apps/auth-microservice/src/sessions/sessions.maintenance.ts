@@ -1,31 +1,22 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { AuthConfig } from '../config/auth-config';
 import { SessionsRepository } from './sessions.repository';
 
-const EVERY_MS = 10 * 60_000;
 /** Ended sessions are kept a day (for support and audit) and always past the revocation feed's horizon. */
 const KEEP_ENDED_MS = 86_400_000;
 
 /** Deletes sessions (and their refresh tokens) that ended long enough ago to matter to nobody. */
 @Injectable()
-export class SessionsMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionsMaintenance {
   private readonly logger = new Logger('Sessions');
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly config: AuthConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.prune(), EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
+  @Interval(10 * 60_000)
   async prune(now = new Date()): Promise<number> {
     try {
       const keepMs = Math.max(KEEP_ENDED_MS, this.config.accessTokenHorizonMs);

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuthConfig } from '../config/auth-config';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -7,26 +8,26 @@ import { SigningKeysService } from './signing-keys.service';
  * minute); the unique generation makes sure only one of them adds the key.
  */
 @Injectable()
-export class SigningKeysMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SigningKeysMaintenance implements OnApplicationBootstrap {
   private readonly logger = new Logger('SigningKeys');
-  private timer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(
     private readonly keys: SigningKeysService,
     private readonly config: AuthConfig,
+    // Absent where ScheduleModule is not imported (the keys:rotate command): no timer there, like the @Interval tasks.
+    @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 
+  /** The period comes from the configuration, so it cannot be an @Interval; the registry clears it at shutdown. */
   onApplicationBootstrap(): void {
+    if (!this.scheduler) return;
     const everyMs = Math.min(60_000, Math.max(1_000, Math.floor(this.config.signingKeys.rotationIntervalMs / 4)));
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
+    const timer = setInterval(() => void this.tick(), everyMs);
+    this.scheduler.addInterval('signing-keys', timer);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
+  /** Skipped while the previous run is still going: the scheduler's intervals do not wait for async work. */
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;

@@ -18,6 +18,7 @@ import { AccountMetrics } from '../metrics/account.metrics';
 import { PasswordHashMetrics } from '../metrics/password-hash.metrics';
 import { UsersRepository } from './users.repository';
 import { createSessionStack } from '../sessions/sessions.spec-helpers';
+import type { SessionTokens } from '../sessions/session-tokens.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { createMailStack } from '../recovery/account-mail.spec-helpers';
 import { hashAccountToken } from '../recovery/account-token';
@@ -37,7 +38,7 @@ const hasherWith = (memoryKib: number) =>
 /** The real UsersService on a migrated in-memory SQLite database, with the real session stack. */
 async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, registry = new Registry()) {
   const audit = new AuditLog(registry, new AuditEventsRepository(db));
-  const { sessions } = await createSessionStack(db, throttleConfig, registry, audit);
+  const { sessions, sessionTokens } = await createSessionStack(db, throttleConfig, registry, audit);
   const throttle = new LoginThrottle(
     new LoginFailuresRepository(db, 'sqlite'),
     audit,
@@ -48,6 +49,7 @@ async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, regi
   return {
     users,
     sessions,
+    sessionTokens,
     service: new UsersService(
       users,
       hasher,
@@ -55,6 +57,7 @@ async function usersServiceOn(db: Kysely<Database>, hasher: PasswordHasher, regi
       throttle,
       audit,
       sessions,
+      sessionTokens,
       new UnitOfWork(db),
       createMailStack(db, throttleConfig, registry).mail,
     ),
@@ -308,13 +311,14 @@ describe('UsersService.changePassword (real sessions, argon2 and SQLite in memor
   let db: Kysely<Database>;
   let service: UsersService;
   let sessions: SessionsService;
+  let sessionTokens: SessionTokens;
 
   beforeAll(() => hasher.onModuleInit());
 
   beforeEach(async () => {
     db = openDatabase({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 1_000 }).db;
     await migrateToLatest(db, 'sqlite');
-    ({ sessions, service } = await usersServiceOn(db, hasher));
+    ({ sessions, sessionTokens, service } = await usersServiceOn(db, hasher));
     await service.signup({ username: 'carol', password: PASSWORD });
   });
 
@@ -337,10 +341,10 @@ describe('UsersService.changePassword (real sessions, argon2 and SQLite in memor
     await expect(rpcErrorOf(sessions.authenticate(other.accessToken))).resolves.toMatchObject({
       code: 'SESSION_REVOKED',
     });
-    await expect(rpcErrorOf(sessions.refresh(other.refreshToken, META))).resolves.toMatchObject({
+    await expect(rpcErrorOf(sessionTokens.refresh(other.refreshToken, META))).resolves.toMatchObject({
       code: 'INVALID_REFRESH_TOKEN',
     });
-    await expect(sessions.refresh(current.refreshToken, META)).resolves.toMatchObject({ tokenType: 'Bearer' });
+    await expect(sessionTokens.refresh(current.refreshToken, META)).resolves.toMatchObject({ tokenType: 'Bearer' });
     await expect(rpcErrorOf(login())).resolves.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     await expect(login(NEW_PASSWORD)).resolves.toMatchObject({ user: { username: 'carol' } });
   });

@@ -16,6 +16,7 @@ import { PasswordHasher } from '../credentials/password-hasher.service';
 import { LoginThrottle } from '../login-throttle/login-throttle.service';
 import { AccountMetrics } from '../metrics/account.metrics';
 import { AccountMail } from '../recovery/account-mail.service';
+import { SessionTokens } from '../sessions/session-tokens.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { type User, toUserResponse, verifiedEmailOf } from './user';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -32,6 +33,7 @@ export class UsersService {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
     private readonly sessions: SessionsService,
+    private readonly sessionTokens: SessionTokens,
     private readonly uow: UnitOfWork,
     private readonly mail: AccountMail,
   ) {}
@@ -45,7 +47,7 @@ export class UsersService {
   login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
     return this.metrics.countLogin(async () => {
       const user = await this.checkCredentials(dto, meta.clientIp);
-      return { user: toUserResponse(user), ...(await this.sessions.start(user, meta)) };
+      return { user: toUserResponse(user), ...(await this.sessionTokens.start(user, meta)) };
     });
   }
 
