@@ -5,7 +5,7 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      // Only types come from libs/shared, and the build bundles them into the package's .d.ts (tsdown.config.ts).
+      // Only types come from libs/shared, and the build bundles them into the package's .d.ts (tsdown.config.mts).
       '@nx/enforce-module-boundaries': [
         'error',
         {

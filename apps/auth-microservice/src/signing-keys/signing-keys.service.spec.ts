@@ -1,4 +1,5 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { AuthConfig, authEnvSchema } from '../config/auth-config';
 import type { Database } from '../database/database.types';
@@ -134,6 +135,19 @@ describe('SigningKeysService (SQLite in memory)', () => {
       await serviceWith({ SIGNING_KEY_ENCRYPTION_SECRET: SECRET }).onModuleInit();
       const stored = await db.selectFrom('signing_keys').select('private_key').executeTakeFirstOrThrow();
       expect(stored.private_key).toMatch(/^aes-256-gcm:v1:/);
+    });
+
+    it('without a secret, says so at start as a notice, not a warning: a development start has no secret by design', async () => {
+      const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+      const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        await serviceWith().onModuleInit();
+        expect(logged).toHaveBeenCalledWith(expect.stringMatching(/SIGNING_KEY_ENCRYPTION_SECRET is not set/));
+        expect(warned).not.toHaveBeenCalled();
+      } finally {
+        logged.mockRestore();
+        warned.mockRestore();
+      }
     });
 
     it.each([

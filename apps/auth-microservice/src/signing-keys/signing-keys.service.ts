@@ -44,7 +44,10 @@ export class SigningKeysService implements OnModuleInit {
     await this.sealPlaintextKeys();
     await this.signingKey();
     if (!this.encryption.enabled) {
-      this.logger.warn(
+      // A notice, not a warning: production refuses to start without the secret (auth-config.ts), so this is only
+      // ever the expected state of a development or test start, where a warning on every start would teach
+      // people to skip warnings.
+      this.logger.log(
         'SIGNING_KEY_ENCRYPTION_SECRET is not set: private signing keys are stored unencrypted (refused in production)',
       );
     }
