@@ -1,6 +1,9 @@
-/** The start-up banner: what runs, where, and on what. One log entry, readable in pretty and JSON logs. */
+/**
+ * The start-up banner: what runs, where, and on what. One line: every log line's text is escaped (no line can be
+ * forged), so a line break would show as `\n` in pretty and JSON logs alike.
+ */
 export function banner(title: string, entries: Record<string, string>): string {
-  const width = Math.max(...Object.keys(entries).map((key) => key.length));
-  const lines = Object.entries(entries).map(([key, value]) => `  ${key.padEnd(width)}  ${value}`);
-  return [title, ...lines].join('\n');
+  return `${title}: ${Object.entries(entries)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(' · ')}`;
 }
