@@ -81,8 +81,9 @@ export const LOG_FLUSH_INTERVAL_MS = 100;
  * The root logger. JSON lines go to stdout in batches of `LOG_BATCH_BYTES`, each one write(2) from the event loop:
  * at one access line per request, a write per line costs the gateway more than the batches do, and handing each
  * batch to libuv's thread pool (pino's asynchronous mode) costs more than writing it, a thread wake-up per batch
- * (measured in docs/performance.md). pino flushes what is pending when the process exits; a SIGKILL can lose the
- * lines of the last `LOG_FLUSH_INTERVAL_MS`.
+ * (measured in docs/performance.md). What is pending is written when the process exits (pino does that only for
+ * asynchronous destinations, so it is done here: otherwise the error lines before a `process.exit(1)` at start-up
+ * were lost); a SIGKILL can lose the lines of the last `LOG_FLUSH_INTERVAL_MS`.
  */
 export function createLogger(config: ProcessConfig, service: string): Logger {
   const options = pinoOptions(config, service);
@@ -101,7 +102,26 @@ export function createLogger(config: ProcessConfig, service: string): Logger {
     minLength: LOG_BATCH_BYTES,
     periodicFlush: LOG_FLUSH_INTERVAL_MS,
   });
+  flushAtExit(destination);
   return pino(options, destination);
+}
+
+type Destination = ReturnType<typeof pino.destination>;
+const unflushed = new Set<Destination>();
+
+function flushAtExit(destination: Destination): void {
+  if (unflushed.size === 0) {
+    process.once('exit', () => {
+      for (const pending of unflushed) {
+        try {
+          pending.flushSync();
+        } catch {
+          // Already closed, or stdout is gone: nothing more can be written.
+        }
+      }
+    });
+  }
+  unflushed.add(destination);
 }
 
 /**
