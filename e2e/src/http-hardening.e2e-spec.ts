@@ -31,10 +31,34 @@ describe('HTTP hardening', () => {
   it('sends security headers on API answers', async () => {
     const response = await sys(plain).http.login({ username: 'nobody_here', password: 'Not-A-Real-One-1' });
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('marks every answer with tokens or account data as not to be stored by any cache (RFC 6749 5.1)', async () => {
+    const { http } = sys(plain);
+    const credentials = { username: `nostore_${Date.now().toString(36)}`, password: 'No-Store-Secret-71' };
+    const signup = await http.signup(credentials);
+    const login = await http.login(credentials);
+    const { accessToken, refreshToken } = login.body as { accessToken: string; refreshToken: string };
+    const answers = [signup, login, await http.refresh(refreshToken), await http.me(accessToken)];
+    expect(answers.map((answer) => [answer.status, answer.headers.get('cache-control')])).toEqual([
+      [201, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store'],
+    ]);
+  });
+
+  it('keeps the HTML headers (a CSP Swagger UI runs under) for the docs page only, and lets the key set be cached', async () => {
+    const docs = await sys(plain).http.get('/api/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+    expect(docs.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    const jwks = await sys(plain).http.get('/api/auth/jwks');
+    expect(jwks.headers.get('cache-control')).toMatch(/^public, max-age=\d+/);
   });
 
   it('sends no CORS headers when CORS_ORIGINS is not set', async () => {

@@ -10,13 +10,14 @@ import { AUTH_MODE_HEADER, ERROR_CODES, ERROR_MESSAGES, REQUEST_ID_HEADER } from
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/gateway-config';
+import { DOCS_PATH } from '../docs/setup-docs';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook';
 import { HttpMetrics } from '../metrics/http.metrics';
 import { ApiError } from './api-error';
 import { handleClientError } from './client-error-handler';
 import { drainConnectionsOnClose } from './drain-on-close';
 import { requestIdFor } from './request-id';
-import { securityHeaders } from './security-headers';
+import { API_SECURITY_HEADERS, securityHeaders } from './security-headers';
 
 /** What machines poll (probes, key sets, the revocation feed, metrics): logged at debug when they succeed. */
 const POLLED_PATHS = ['/api/auth/revocations', '/api/auth/jwks', '/api/health/live', '/api/health/ready', '/metrics'];
@@ -55,8 +56,11 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
 /** Everything around the routes: headers, body parsing, CORS, metrics, the `/api` prefix, draining on close. */
 export function configureHttpServer(app: NestFastifyApplication, config: GatewayConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const headers = securityHeaders();
+  const htmlHeaders = securityHeaders();
+  // Swagger UI's page and assets; its JSON document (/api/docs-json) is an API answer like any other.
+  const docsPage = new RegExp(`^/api/${DOCS_PATH}(?:[/?]|$)`);
   fastify.addHook('onRequest', (request, reply, done) => {
+    const headers = docsPage.test(request.url) ? htmlHeaders : API_SECURITY_HEADERS;
     void reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
     done();
   });

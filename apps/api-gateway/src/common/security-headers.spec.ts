@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import helmet from 'helmet';
-import { HELMET_OPTIONS, securityHeaders } from './security-headers';
+import { API_SECURITY_HEADERS, HELMET_OPTIONS, securityHeaders } from './security-headers';
 
 /** What helmet itself sets on a real Node response. */
 function headersFromHelmet(): Record<string, string> {
@@ -34,5 +34,19 @@ describe('securityHeaders', () => {
 
   it('follow the options they are given', () => {
     expect(securityHeaders({ contentSecurityPolicy: false })['Content-Security-Policy']).toBeUndefined();
+  });
+});
+
+describe('API_SECURITY_HEADERS', () => {
+  it('are the OWASP REST set: never stored, never framed, never sniffed, HTTPS only, no referrer', () => {
+    expect(API_SECURITY_HEADERS).toEqual({
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
+    expect(Object.isFrozen(API_SECURITY_HEADERS)).toBe(true);
   });
 });

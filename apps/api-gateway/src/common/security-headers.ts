@@ -1,7 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 
-/** Swagger UI (/api/docs) runs an inline script and inline styles; everything else is JSON, which a CSP does not affect. */
+/**
+ * Every JSON answer (OWASP REST Security Cheat Sheet, "Security Headers"): answers carry tokens and account data, so
+ * no cache may store them (RFC 6749 §5.1 asks this of token responses); nothing may frame or sniff them. Helmet's
+ * other headers only matter to HTML pages. A route that may be cached (the key set, the probes) sets its own
+ * `cache-control`.
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+});
+
+/** The one HTML page (Swagger UI under /api/docs) runs an inline script and inline styles. */
 export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
   contentSecurityPolicy: {
     directives: {
