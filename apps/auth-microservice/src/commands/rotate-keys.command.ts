@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypedConfigModule } from '@nestjs-microservices/runtime';
 import { AuthConfig } from '../config/auth-config';
 import { DatabaseModule } from '../database/database.module';
-import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { SigningKeyStoreModule } from '../signing-keys/signing-key-store.module';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 
 @Module({})
@@ -11,7 +11,7 @@ class RotateKeysModule {
   static register(config: AuthConfig): DynamicModule {
     return {
       module: RotateKeysModule,
-      imports: [TypedConfigModule.forRoot(AuthConfig, config), DatabaseModule, SigningKeysModule],
+      imports: [TypedConfigModule.forRoot(AuthConfig, config), DatabaseModule, SigningKeyStoreModule],
     };
   }
 }

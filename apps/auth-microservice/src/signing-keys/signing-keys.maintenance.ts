@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuthConfig } from '../config/auth-config';
 import { SigningKeysService } from './signing-keys.service';
@@ -15,13 +15,11 @@ export class SigningKeysMaintenance implements OnApplicationBootstrap {
   constructor(
     private readonly keys: SigningKeysService,
     private readonly config: AuthConfig,
-    // Absent where ScheduleModule is not imported (the keys:rotate command): no timer there, like the @Interval tasks.
-    @Optional() private readonly scheduler?: SchedulerRegistry,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   /** The period comes from the configuration, so it cannot be an @Interval; the registry clears it at shutdown. */
   onApplicationBootstrap(): void {
-    if (!this.scheduler) return;
     const everyMs = Math.min(60_000, Math.max(1_000, Math.floor(this.config.signingKeys.rotationIntervalMs / 4)));
     const timer = setInterval(() => void this.tick(), everyMs);
     this.scheduler.addInterval('signing-keys', timer);

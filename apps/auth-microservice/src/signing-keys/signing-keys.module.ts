@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
+import { SigningKeyStoreModule } from './signing-key-store.module';
 import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeysMaintenance } from './signing-keys.maintenance';
-import { SigningKeysRepository } from './signing-keys.repository';
-import { SigningKeysService } from './signing-keys.service';
 
+/** The running service's part: the key set served to gateways and the rotation timer (needs ScheduleModule). */
 @Module({
+  imports: [SigningKeyStoreModule],
   controllers: [SigningKeysController],
-  providers: [SigningKeysService, SigningKeysRepository, SigningKeysMaintenance],
-  exports: [SigningKeysService],
+  providers: [SigningKeysMaintenance],
 })
 export class SigningKeysModule {}

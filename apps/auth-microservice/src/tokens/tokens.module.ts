@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { SigningKeyStoreModule } from '../signing-keys/signing-key-store.module';
 import { AccessTokens } from './access-tokens.service';
 
-@Module({ imports: [SigningKeysModule], providers: [AccessTokens], exports: [AccessTokens] })
+@Module({ imports: [SigningKeyStoreModule], providers: [AccessTokens], exports: [AccessTokens] })
 export class TokensModule {}
