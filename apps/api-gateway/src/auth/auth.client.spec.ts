@@ -164,16 +164,21 @@ describe('AuthClient', () => {
     });
   });
 
-  it('logs a failed revocation poll at debug (the sync reports the outage once), a failed user call at warn', async () => {
+  it('logs a failed revocation or key poll at debug (each poller reports the outage once), a failed user call at warn', async () => {
     const { auth } = clientAnswering(() => throwError(() => new Error('connect ECONNREFUSED 127.0.0.1:3001')));
 
     for (let poll = 0; poll < 3; poll++) {
       await expect(apiErrorOf(auth.revocations({}, meta)).then((e) => e.code)).resolves.toBe('AUTH_UNAVAILABLE');
+      await expect(apiErrorOf(auth.jwks(meta)).then((e) => e.code)).resolves.toBe('AUTH_UNAVAILABLE');
     }
     expect(warn).not.toHaveBeenCalled();
     expect(debug).toHaveBeenCalledWith(
       { requestId: meta.requestId },
       'auth.revocations: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)',
+    );
+    expect(debug).toHaveBeenCalledWith(
+      { requestId: meta.requestId },
+      'auth.jwks: auth service unavailable (connect ECONNREFUSED 127.0.0.1:3001)',
     );
 
     await apiErrorOf(auth.login(credentials, meta));

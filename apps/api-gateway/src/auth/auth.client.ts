@@ -238,10 +238,14 @@ export class AuthClient {
 }
 
 /**
- * Polled every `REVOCATION_SYNC_INTERVAL` (1 s): while the auth service is down, a warning per poll would fill the log.
- * The revocation sync warns once per outage and says when it recovers; `revocation_sync_failures_total` counts each.
+ * Polled (revocations every `REVOCATION_SYNC_INTERVAL`, keys every `JWKS_REFETCH_COOLDOWN` while none are known):
+ * while the auth service is down, a warning per poll would fill the log. The revocation sync and the key set each warn
+ * once per outage and say when it is over; `revocation_sync_failures_total` counts each failed sync.
  */
-const OUTAGE_REPORTED_BY_CALLER: ReadonlySet<Pattern> = new Set<Pattern>([AUTH_PATTERNS.revocations]);
+const OUTAGE_REPORTED_BY_CALLER: ReadonlySet<Pattern> = new Set<Pattern>([
+  AUTH_PATTERNS.revocations,
+  AUTH_PATTERNS.jwks,
+]);
 
 /** The sessions an error says it ended, if it carries a list of them (entries are checked by the revocation list). */
 function endedSessionsOf(error: RpcErrorBody): RevokedSession[] | undefined {

@@ -76,6 +76,26 @@ describe('SigningKeySet', () => {
     expect(jwks).toHaveBeenCalledTimes(4);
   });
 
+  it('warns once per outage, however many fetches fail, and says when the keys can be fetched again', async () => {
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jwks.mockRejectedValue(unavailable());
+    await create().onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(jwks).toHaveBeenCalledTimes(13);
+    const fetchWarnings = () => warn.mock.calls.filter(([line]) => String(line).startsWith('Could not fetch')).length;
+    expect(fetchWarnings()).toBe(1);
+
+    jwks.mockResolvedValue(jwksOf(first));
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(service.size).toBe(1);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('Signing keys fetched again'));
+
+    // A later outage is a new one: warned again.
+    jwks.mockRejectedValue(unavailable());
+    await service.refresh();
+    expect(fetchWarnings()).toBe(2);
+  });
+
   it('refreshes every JWKS_REFRESH_INTERVAL, drops keys no longer published, and stops on shutdown', async () => {
     await create(10_000).onApplicationBootstrap();
     jwks.mockResolvedValue(jwksOf(second));

@@ -34,6 +34,8 @@ export class SigningKeySet {
    */
   private cooldownFromMs = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
+  /** The last fetch failed: the outage has been reported. */
+  private failing = false;
 
   constructor(options: SigningKeySetOptions) {
     this.fetchJwks = options.fetchJwks;
@@ -111,11 +113,17 @@ export class SigningKeySet {
     this.lastFetchStartedMs = Date.now();
     try {
       this.replaceWith(await this.fetchJwks());
+      if (this.failing) this.logger.log(`Signing keys fetched again (${this.size} known)`);
+      this.failing = false;
     } catch (error) {
       this.cooldownFromMs = Date.now();
-      this.logger.warn(
-        `Could not fetch the signing keys; keeping the ${this.size} known (${error instanceof Error ? error.message : String(error)})`,
-      );
+      // Once per outage: without keys the fetch is retried every cooldown, and a warning each time would fill the log.
+      if (!this.failing) {
+        this.logger.warn(
+          `Could not fetch the signing keys; keeping the ${this.size} known (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+      this.failing = true;
     }
   }
 
