@@ -15,8 +15,9 @@ export default defineConfig({
   platform: 'neutral',
   target: 'es2022',
   tsconfig: resolve('libs/client/tsconfig.lib.json'),
-  // The contract's types come from libs/shared: inlined, since that package is not published.
-  dts: { resolve: ['@nestjs-microservices/shared'] },
+  // The contract (libs/shared) is inlined, code and types, since that package is not published.
+  deps: { alwaysBundle: ['@nestjs-microservices/shared'] },
+  dts: true,
   sourcemap: true,
   clean: true,
   hash: false,
