@@ -136,6 +136,11 @@ describe('example service (apps/example-service) and the revocation feed', () =>
       expect(textsOf(listed)).toEqual(['buy milk']);
     });
 
+    it("marks a user's notes as not to be stored by any cache", async () => {
+      const listed = await listNotes(alice.tokens.accessToken);
+      expect([listed.status, listed.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    });
+
     it("a user never sees another user's notes", async () => {
       const bob = await signUpAndLogin(system.http, 'notes_bob', PASSWORD);
       expect(textsOf(await listNotes(bob.tokens.accessToken))).toEqual([]);
