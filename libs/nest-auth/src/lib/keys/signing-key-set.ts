@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ACCESS_TOKEN_ALGORITHM } from '../contract/access-token';
 import type { JwksDocument, PublicSigningJwk } from '../contract/jwks';
+import { OutageReport } from '../polling/outage-report';
 import { SigningKeysUnavailableError } from '../verifier/access-token-verifier';
 
 export interface SigningKeySetOptions {
@@ -34,8 +35,7 @@ export class SigningKeySet {
    */
   private cooldownFromMs = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
-  /** The last fetch failed: the outage has been reported. */
-  private failing = false;
+  private readonly outage = new OutageReport(this.logger);
 
   constructor(options: SigningKeySetOptions) {
     this.fetchJwks = options.fetchJwks;
@@ -113,17 +113,13 @@ export class SigningKeySet {
     this.lastFetchStartedMs = Date.now();
     try {
       this.replaceWith(await this.fetchJwks());
-      if (this.failing) this.logger.log(`Signing keys fetched again (${this.size} known)`);
-      this.failing = false;
+      this.outage.succeeded(() => `Signing keys fetched again (${this.size} known)`);
     } catch (error) {
       this.cooldownFromMs = Date.now();
-      // Once per outage: without keys the fetch is retried every cooldown, and a warning each time would fill the log.
-      if (!this.failing) {
-        this.logger.warn(
+      this.outage.failed(
+        () =>
           `Could not fetch the signing keys; keeping the ${this.size} known (${error instanceof Error ? error.message : String(error)})`,
-        );
-      }
-      this.failing = true;
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RevocationFeedResponse } from '../contract/revocation-feed';
+import { OutageReport } from '../polling/outage-report';
 import { RevokedSessions } from './revoked-sessions';
 
 export interface RevocationFeedFollowerOptions {
@@ -35,7 +36,7 @@ export class RevocationFeedFollower {
   private readonly staleAfterMs: number;
   private cursor: string | undefined;
   private lastSuccessMs: number | undefined;
-  private failing = false;
+  private readonly outage = new OutageReport(this.logger);
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
 
@@ -86,16 +87,12 @@ export class RevocationFeedFollower {
       this.list.prune();
       this.cursor = answer.cursor;
       this.lastSuccessMs = Date.now();
-      if (this.failing) this.logger.log(`Revocation feed reachable again (${this.list.size} revoked sessions)`);
-      this.failing = false;
+      this.outage.succeeded(() => `Revocation feed reachable again (${this.list.size} revoked sessions)`);
     } catch (error) {
-      // Once per outage.
-      if (!this.failing) {
-        this.logger.warn(
+      this.outage.failed(
+        () =>
           `Revocation feed unreachable; keeping the ${this.list.size} revoked sessions known (${error instanceof Error ? error.message : String(error)})`,
-        );
-      }
-      this.failing = true;
+      );
     }
   }
 }
